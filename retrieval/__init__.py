@@ -1,0 +1,27 @@
+"""Retrieval engine: township reports → cited passages (pure, synchronous)."""
+
+from .bm25 import BM25Params, SparseBM25
+from .corpus import Corpus, load_corpus, parse_report
+from .index import Index, SearchResult
+from .models import Hit, Passage, Query, Report, SkippedFile
+from .text import TextPipeline, default_pipeline, is_traditional, to_simplified, to_traditional
+
+__all__ = [
+    "BM25Params",
+    "Corpus",
+    "Hit",
+    "Index",
+    "Passage",
+    "Query",
+    "Report",
+    "SearchResult",
+    "SkippedFile",
+    "SparseBM25",
+    "TextPipeline",
+    "default_pipeline",
+    "is_traditional",
+    "load_corpus",
+    "parse_report",
+    "to_simplified",
+    "to_traditional",
+]

@@ -1,0 +1,131 @@
+"""Sparse BM25 scoring that reproduces rank-bm25 exactly, in a fraction of the time.
+
+rank-bm25 (the reference) loops over every passage for every query term. Here each
+term keeps a postings list (passage ids and term frequencies, as numpy arrays), so a
+query touches only the passages that contain its terms. For BM25Plus and BM25L a
+passage without the term still gets a constant `idf * f(0)`; that constant is the same
+for every passage, so it is added to the returned scores and never changes the order.
+`tests/test_bm25.py` checks scores and order against rank-bm25 on the seeds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+VARIANTS = ("okapi", "plus", "l")
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    variant: str = "plus"
+    k1: float = 1.2
+    b: float = 0.75
+    delta: float = 1.0  # BM25Plus / BM25L lower bound
+    epsilon: float = 0.25  # BM25Okapi floor for negative IDF
+
+
+class SparseBM25:
+    """Immutable postings index. Build with `from_token_ids` or `from_tokens`."""
+
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        starts: np.ndarray,
+        post_docs: np.ndarray,
+        post_tf: np.ndarray,
+        doc_len: np.ndarray,
+        params: BM25Params,
+    ) -> None:
+        self.vocab = vocab
+        self.starts = starts  # postings of term t: [starts[t], starts[t + 1])
+        self.post_docs = post_docs
+        self.post_tf = post_tf
+        self.doc_len = doc_len
+        self.params = params
+        self.n_docs = len(doc_len)
+        self.avgdl = float(doc_len.sum()) / max(self.n_docs, 1)
+        self.df = np.diff(starts).astype(np.float64)
+        self.idf = self._idf()
+        p = params
+        self._norm = p.k1 * (1 - p.b + p.b * doc_len / self.avgdl) if self.n_docs else doc_len
+
+    @classmethod
+    def from_tokens(cls, docs: Sequence[Sequence[str]], params: BM25Params) -> SparseBM25:
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in docs]
+        return cls.from_token_ids(vocab, ids, params)
+
+    @classmethod
+    def from_token_ids(
+        cls, vocab: dict[str, int], docs: Sequence[Sequence[int]], params: BM25Params
+    ) -> SparseBM25:
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        flat = np.fromiter((t for d in docs for t in d), dtype=np.int64, count=int(lengths.sum()))
+        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        keys, tf = np.unique(flat * max(len(docs), 1) + doc_of, return_counts=True)
+        terms = keys // max(len(docs), 1)
+        starts = np.searchsorted(terms, np.arange(len(vocab) + 1)).astype(np.int64)
+        post_docs = (keys % max(len(docs), 1)).astype(np.int32)
+        return cls(vocab, starts, post_docs, tf.astype(np.int32), lengths.astype(np.float64), params)
+
+    def _idf(self) -> np.ndarray:
+        n, df, p = self.n_docs, self.df, self.params
+        if p.variant == "okapi":
+            idf = np.log(n - df + 0.5) - np.log(df + 0.5)
+            floor = p.epsilon * (idf.sum() / len(idf)) if len(idf) else 0.0
+            return np.where(idf < 0, floor, idf)
+        if p.variant == "plus":
+            return np.log((n + 1) / np.maximum(df, 1e-12))
+        if p.variant == "l":
+            return np.log(n + 1) - np.log(df + 0.5)
+        raise ValueError(f"unknown BM25 variant {p.variant!r}; choose one of {VARIANTS}")
+
+    def term_weight(self, term: str) -> float:
+        """How much a term says about relevance (rare terms more); unknown terms the most."""
+        t = self.vocab.get(term)
+        df = self.df[t] if t is not None else 0.0
+        return math.log((self.n_docs + 1) / (df + 0.5))
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        t = self.vocab.get(term)
+        if t is None:
+            return np.empty(0, np.int32), np.empty(0, np.int32)
+        lo, hi = self.starts[t], self.starts[t + 1]
+        return self.post_docs[lo:hi], self.post_tf[lo:hi]
+
+    def _contribution(self, term_id: int, docs: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, float]:
+        """Score added to passages holding the term, and the constant every passage gets."""
+        p, idf = self.params, float(self.idf[term_id])
+        tf = tf.astype(np.float64)
+        norm = self._norm[docs]
+        if p.variant == "okapi":
+            return idf * tf * (p.k1 + 1) / (tf + norm), 0.0
+        if p.variant == "plus":
+            return idf * (p.delta + tf * (p.k1 + 1) / (norm + tf)), idf * p.delta
+        ctd = tf / (norm / p.k1)
+        full = idf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta)
+        return full, idf * (p.k1 + 1) * p.delta / (p.k1 + p.delta)
+
+    def score(self, terms: Sequence[str]) -> tuple[np.ndarray, float]:
+        """Sparse scores of all passages (0 where no term occurs) and the shared constant.
+
+        A passage's rank-bm25 score is `scores[i] + constant` when it holds a query term,
+        and `constant` otherwise. Repeated terms count repeatedly, as in rank-bm25.
+        """
+        scores = np.zeros(self.n_docs, dtype=np.float64)
+        constant = 0.0
+        for term, count in Counter(terms).items():
+            t = self.vocab.get(term)
+            if t is None:
+                continue
+            lo, hi = self.starts[t], self.starts[t + 1]
+            docs = self.post_docs[lo:hi]
+            full, base = self._contribution(t, docs, self.post_tf[lo:hi])
+            scores[docs] += count * (full - base)
+            constant += count * base
+        return scores, constant

@@ -1,0 +1,89 @@
+"""Turning a published page into clean lines: title, metadata lines, body."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import normalize
+
+_INLINE_NOISE = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]", re.IGNORECASE)
+# Page furniture of government sites, matched on normalised (Simplified, half-width) text.
+_NOISE_LINE = re.compile(
+    r"^\s*(?:【\s*)?(?:分享|字号|字体|打印|关闭|收藏|扫一扫|浏览次数|阅读次数|点击数|访问量|"
+    r"浏览量|阅读量|上一篇|下一篇|返回顶部|相关链接|责任编辑|附件下载|视力保护色)"
+    r"(?:\s*[:：】]|\s|$|本页|窗口|此页|到)"
+)
+_META_LINE = re.compile(r"^\s*(?:发布时间|发布日期|日期|时间|信息来源|来源|作者|发布机构|文号)\s*[:：]")
+_TITLE_WORDS = re.compile(r"报告|总结|情况|述法")
+_SENTENCE_END = re.compile(r"[。:：;；!！?？]\s*$")
+# Signature block at the end: the issuing body and a date, each alone on its line.
+_SIGNATURE_LINE = re.compile(
+    r"^(?:[\u4e00-\u9fff()（）]{2,30}(?:人民政府|政府|党委|委员会|办公室|司法所)"
+    r"|20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|20\d\d[-./]\d{1,2}[-./]\d{1,2})$"
+)
+_WS = re.compile(r"[\s\u00a0\u3000]+")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A report's lines sorted by role; all as written (original script)."""
+
+    title: str | None
+    meta: tuple[str, ...]
+    body: tuple[str, ...]
+    signature: tuple[str, ...] = ()
+
+
+def _tidy(line: str) -> str:
+    line = _INLINE_NOISE.sub("", line)
+    return line.replace("\u00a0", " ").replace("\u3000", " ").strip()
+
+
+def is_noise(line: str) -> bool:
+    norm = normalize(line)
+    if _NOISE_LINE.match(norm):
+        return True
+    return not re.search(r"[\w\u3400-\u9fff]", norm)
+
+
+def _looks_like_title(line: str) -> bool:
+    norm = normalize(line)
+    return (
+        len(norm) <= 60
+        and bool(_TITLE_WORDS.search(norm))
+        and not _SENTENCE_END.search(norm)
+        and "现将" not in norm
+        and not re.match(r"^[一二三四五六七八九十\d(（]", norm)
+    )
+
+
+def clean(text: str) -> CleanText:
+    """Drop noise, pull out the title and metadata lines, keep every content line."""
+    title: str | None = None
+    meta: list[str] = []
+    body: list[str] = []
+    for raw in text.splitlines():
+        line = _tidy(raw)
+        if not line or is_noise(line):
+            continue
+        if _META_LINE.match(normalize(line)) or _is_meta_pair(line):
+            meta.append(line)
+            continue
+        squeezed = _WS.sub("", line)
+        if title is None and not body and _looks_like_title(line):
+            title = _WS.sub(" ", line)
+            continue
+        if title is not None and squeezed == _WS.sub("", title):
+            continue  # the title repeated under the page header
+        body.append(line)
+    signature: list[str] = []
+    while body and len(signature) < 3 and _SIGNATURE_LINE.match(normalize(body[-1])):
+        signature.insert(0, body.pop())
+    return CleanText(title=title, meta=tuple(meta), body=tuple(body), signature=tuple(signature))
+
+
+def _is_meta_pair(line: str) -> bool:
+    """Lines such as `发布时间:2025-04-11 信息来源:辰溪县潭湾镇` anywhere in the line."""
+    norm = normalize(line)
+    return len(norm) < 80 and bool(re.search(r"(发布时间|信息来源)\s*[:：]", norm))

@@ -1,0 +1,113 @@
+"""`python -m retrieval search|reports|bench`: the contract other tools rely on."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .corpus import load_corpus
+from .index import Index, SearchResult
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def _human(result: SearchResult) -> str:
+    if not result.hits:
+        return "（没有找到相关内容）"
+    lines = []
+    for n, hit in enumerate(result.hits, start=1):
+        lines.append(f"{n}. {hit.report.label}  {hit.passage.section}  [{hit.score:.2f}]")
+        lines.append("   " + hit.passage.text.replace("\n", " ")[:160])
+    return "\n".join(lines)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    index = Index.build(args.corpus)
+    for skipped in index.corpus.skipped:
+        print(f"跳过 {skipped.source}: {skipped.reason}", file=sys.stderr)
+    questions = [args.query] if args.query else (line.rstrip("\n") for line in sys.stdin)
+    for question in questions:
+        result = index.search(question, top_k=args.top_k)
+        if args.json:
+            _print_json([hit.as_json() for hit in result.hits])
+        elif args.query:
+            print(_human(result))
+        else:
+            summary = "; ".join(f"{h.report.label} {h.passage.section}" for h in result.hits)
+            print(f"{question}\t{summary or '-'}", flush=True)
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    corpus = load_corpus(args.corpus)
+    counts: dict[str, int] = {}
+    for passage in corpus.passages:
+        counts[passage.source] = counts.get(passage.source, 0) + 1
+    rows: list[dict] = [
+        {
+            "source": r.source,
+            "title": r.title,
+            "township": r.township,
+            "county": r.county,
+            "province": r.province,
+            "year": r.year,
+            "published": r.published,
+            "passages": counts.get(r.source, 0),
+            "warnings": list(r.warnings),
+        }
+        for r in corpus.reports
+    ]
+    rows += [{"source": s.source, "error": s.reason} for s in corpus.skipped]
+    rows.sort(key=lambda row: row["source"])
+    for row in rows:
+        if args.json:
+            _print_json(row)
+        elif "error" in row:
+            print(f"{row['source']}\t无法读取: {row['error']}")
+        else:
+            print(
+                f"{row['source']}\t{row['township']}\t{row['county']}\t{row['year']}\t"
+                f"{row['passages']}段\t{'；'.join(row['warnings'])}"
+            )
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    return run_bench(passages=args.passages, as_json=args.json)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m retrieval", description="乡镇法治报告检索")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    search = sub.add_parser("search", help="检索段落（无 QUERY 时从标准输入逐行读取问题）")
+    search.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    search.add_argument("--top-k", type=int, default=5)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("query", nargs="?")
+    search.set_defaults(func=cmd_search)
+
+    reports = sub.add_parser("reports", help="列出语料中的报告及其元数据")
+    reports.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    reports.add_argument("--json", action="store_true")
+    reports.set_defaults(func=cmd_reports)
+
+    bench = sub.add_parser("bench", help="性能基准（合成语料）")
+    bench.add_argument("--passages", type=int, default=10_000)
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(func=cmd_bench)
+
+    args = parser.parse_args(argv)
+    if getattr(args, "corpus", None) is not None and not args.corpus.is_dir():
+        print(f"语料目录不存在: {args.corpus}", file=sys.stderr)
+        return 2
+    return args.func(args)

@@ -1,0 +1,156 @@
+"""The searchable index: BM25 over all passages, question filters, spread across towns.
+
+An `Index` is immutable. Reloading builds a new one and swaps a single reference, so a
+search in progress always sees one consistent corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .bm25 import BM25Params, SparseBM25
+from .corpus import Corpus, load_corpus
+from .models import Hit, Passage, Query
+from .query import Places, parse_question
+from .text import TextPipeline, default_pipeline
+
+# Relevance: a passage must hold query terms carrying at least this share of the
+# question's weight (terms weighted by rarity; words the corpus never uses count fully).
+# 0.5 keeps "今天天气怎么样" or "推荐一家火锅店" (no or only filler overlap) out, while
+# questions phrased loosely around one or two key terms still find their passages.
+MIN_COVERAGE = 0.5
+# Unless the question names a town, no report takes more than this many of each five places.
+PER_REPORT = 2
+WINDOW = 5
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: Query
+    hits: tuple[Hit, ...]
+    total: int  # relevant passages before paging
+
+
+def passage_tokens(pipeline: TextPipeline, passage: Passage) -> list[str]:
+    """What a passage is matched on: its heading path and its text."""
+    return pipeline.tokens(passage.section + "\n" + passage.text)
+
+
+class Index:
+    """Passages of a corpus, tokenised and scored by BM25."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        pipeline: TextPipeline,
+        params: BM25Params | None = None,
+        tokens: Sequence[Sequence[str]] | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.pipeline = pipeline
+        self.params = params or BM25Params()
+        for report in corpus.reports:  # township names stay whole in both passages and questions
+            if report.township_simplified:
+                pipeline.add_word(report.township_simplified)
+        if tokens is None:
+            tokens = [passage_tokens(pipeline, p) for p in corpus.passages]
+        self.bm25 = SparseBM25.from_tokens(tokens, self.params)
+        self.places = Places.of(corpus.reports)
+        order = {r.source: i for i, r in enumerate(corpus.reports)}
+        self.report_of = np.array([order[p.source] for p in corpus.passages], dtype=np.int32)
+
+    @classmethod
+    def build(cls, corpus_dir: Path, params: BM25Params | None = None) -> Index:
+        return cls(load_corpus(corpus_dir), default_pipeline(), params)
+
+    def __len__(self) -> int:
+        return len(self.corpus.passages)
+
+    def parse(self, question: str) -> Query:
+        return parse_question(question, self.places, self.pipeline)
+
+    def _allowed_reports(self, query: Query) -> np.ndarray | None:
+        """Mask of reports the question's filters allow (None: all)."""
+        reports = self.corpus.reports
+        if not (query.names_place or query.years):
+            return None
+        mask = np.ones(len(reports), dtype=bool)
+        if query.unknown_places and not query.townships:
+            mask[:] = False  # a town we have no report for: say nothing rather than guess
+        if query.townships:
+            mask &= [r.township_simplified in query.townships for r in reports]
+        if query.counties:
+            mask &= [r.county in query.counties for r in reports]
+        if query.years:
+            mask &= [r.year in query.years for r in reports]
+        return mask
+
+    def search(self, question: str | Query, top_k: int = 5, offset: int = 0) -> SearchResult:
+        """The best relevant passages for a question, best first."""
+        query = self.parse(question) if isinstance(question, str) else question
+        allowed = self._allowed_reports(query)
+        terms = list(query.terms)
+        if not terms or not len(self) or (allowed is not None and not allowed.any()):
+            return SearchResult(query, (), 0)
+        scores, constant = self.bm25.score(terms)  # whole corpus first, then filter
+        coverage = self._coverage(terms)
+        ok = (coverage >= MIN_COVERAGE) & (scores > 0)
+        if allowed is not None:
+            ok &= allowed[self.report_of]
+        candidates = np.flatnonzero(ok)
+        wanted = offset + top_k
+        pool = max(wanted * 20, 100)  # enough to spread a page across towns
+        if len(candidates) > pool:
+            candidates = candidates[np.argpartition(-scores[candidates], pool - 1)[:pool]]
+        ranked = candidates[np.lexsort((candidates, -scores[candidates]))]
+        if not query.townships:
+            ranked = self._spread(ranked, wanted)
+        page = ranked[offset:wanted]
+        hits = tuple(self._hit(int(i), float(scores[i] + constant), terms) for i in page)
+        return SearchResult(query, hits, int(ok.sum()))
+
+    def _coverage(self, terms: Sequence[str]) -> np.ndarray:
+        """Per passage, the share of the question's term weight it contains."""
+        unique = dict.fromkeys(terms)
+        weights = {t: self.bm25.term_weight(t) for t in unique}
+        total = sum(weights.values()) or 1.0
+        covered = np.zeros(len(self), dtype=np.float64)
+        for term, weight in weights.items():
+            docs, _ = self.bm25.postings(term)
+            covered[docs] += weight
+        return covered / total
+
+    def _spread(self, ranked: np.ndarray, wanted: int) -> np.ndarray:
+        """Reorder so that no report has more than PER_REPORT hits in any page of WINDOW.
+
+        When too few other reports are relevant, the best remaining hit fills the place:
+        relevant passages are never dropped to enforce the spread.
+        """
+        remaining = [int(i) for i in ranked]
+        out: list[int] = []
+        while remaining and len(out) < wanted:
+            page_start = len(out) - len(out) % WINDOW
+            counts: dict[int, int] = {}
+            for i in out[page_start:]:
+                counts[self.report_of[i]] = counts.get(self.report_of[i], 0) + 1
+            pick = next(
+                (n for n, i in enumerate(remaining) if counts.get(self.report_of[i], 0) < PER_REPORT),
+                0,
+            )
+            out.append(remaining.pop(pick))
+        return np.array(out + remaining, dtype=np.int64)
+
+    def _hit(self, i: int, score: float, terms: Sequence[str]) -> Hit:
+        passage = self.corpus.passages[i]
+        matched = tuple(t for t in dict.fromkeys(terms) if self._holds(t, i))
+        report = self.corpus.reports[self.report_of[i]]
+        return Hit(passage=passage, report=report, score=score, matched=matched)
+
+    def _holds(self, term: str, i: int) -> bool:
+        docs, _ = self.bm25.postings(term)
+        at = np.searchsorted(docs, i)
+        return bool(at < len(docs) and docs[at] == i)

@@ -1,0 +1,86 @@
+"""Typed values that flow through the retrieval pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Report:
+    """One township report: its metadata and cleaned lines."""
+
+    source: str
+    title: str | None
+    township: str | None
+    township_simplified: str | None
+    county: str | None
+    province: str | None
+    year: int | None
+    published: str | None
+    warnings: tuple[str, ...] = ()
+    digest: str = ""
+
+    @property
+    def label(self) -> str:
+        """Short human name: township (county, year)."""
+        town = self.township or self.source
+        year = f"{self.year}年" if self.year else "年份不详"
+        return f"{town}（{self.county or '县区不详'}，{year}）"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One coherent item of a report, with its heading path."""
+
+    id: str
+    source: str
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A corpus file that could not be read, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed question: search terms plus the filters it names."""
+
+    text: str
+    terms: tuple[str, ...]
+    townships: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    unknown_places: tuple[str, ...] = ()
+
+    @property
+    def names_place(self) -> bool:
+        return bool(self.townships or self.counties or self.unknown_places)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage that answers a query, with its report and why it matched."""
+
+    passage: Passage
+    report: Report
+    score: float
+    matched: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.passage.id,
+            "township": self.report.township,
+            "county": self.report.county,
+            "province": self.report.province,
+            "year": self.report.year,
+            "section": self.passage.section,
+            "text": self.passage.text,
+            "source": self.passage.source,
+            "score": round(self.score, 4),
+            "matched": list(self.matched),
+        }

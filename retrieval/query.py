@@ -1,0 +1,79 @@
+"""Reading a question: the places and years it names, and its search terms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .metadata import NOT_NAME_END
+from .models import Query, Report
+from .text import TextPipeline, normalize
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?(?!\d)")
+# A town the corpus does not have: `XX镇` at the start or after a separator or a
+# word such as 那/和/问, so that 别的镇, 各乡镇, 乡村 are never mistaken for names.
+_OTHER_TOWN = re.compile(
+    r"(?:^|[^\u4e00-\u9fff]|[那和与跟及问看查在])([\u4e00-\u9fff]{2,4}?)(镇|街道|乡)(?![镇村])"
+)
+_GENERIC_STEMS = {"其他", "其它", "别的", "各个", "哪些", "周边", "兄弟", "附近", "我们", "你们"}
+_NOT_STEM_END = NOT_NAME_END | set("们些他它有几")
+
+
+@dataclass(frozen=True)
+class Places:
+    """The places and years a corpus holds, for recognising them in questions."""
+
+    towns: dict[str, str]  # any spelling (simplified, with or without 镇) -> simplified name
+    counties: dict[str, str]
+    years: frozenset[int]
+
+    @classmethod
+    def of(cls, reports: Iterable[Report]) -> Places:
+        towns: dict[str, str] = {}
+        counties: dict[str, str] = {}
+        years: set[int] = set()
+        for r in reports:
+            if r.township_simplified:
+                name = r.township_simplified
+                towns[name] = name
+                stem = re.sub(r"(民族乡|镇|乡|街道)$", "", name)
+                if len(stem) >= 2:
+                    towns.setdefault(stem, name)
+            if r.county:
+                counties[normalize(r.county)] = normalize(r.county)
+            if r.year:
+                years.add(r.year)
+        return cls(towns, counties, frozenset(years))
+
+
+def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Query:
+    """Split a question into search terms and the township/county/year filters it names."""
+    text = normalize(question)
+    towns: list[str] = []
+    counties: list[str] = []
+    for spellings, found in ((places.towns, towns), (places.counties, counties)):
+        for spelling in sorted(spellings, key=len, reverse=True):
+            if spelling in text:
+                if spellings[spelling] not in found:
+                    found.append(spellings[spelling])
+                text = text.replace(spelling, " ")
+    years = [int(y) for y in _YEAR.findall(text)]
+    text = _YEAR.sub(" ", text)
+    unknown = []
+    for m in _OTHER_TOWN.finditer(text):
+        stem = m[1]
+        name = stem + m[2]
+        if m[2] != "街道" and pipeline.is_common_word(name[-2:]):
+            continue  # 送法下乡, 城乡: an everyday word, not a place
+        if stem not in _GENERIC_STEMS and stem[-1] not in _NOT_STEM_END:
+            unknown.append(name)
+            text = text.replace(name, " ")
+    return Query(
+        text=question,
+        terms=tuple(pipeline.tokens_of_normalized(text)),
+        townships=tuple(towns),
+        counties=tuple(counties),
+        years=tuple(dict.fromkeys(years)),
+        unknown_places=tuple(unknown),
+    )

@@ -1,0 +1,165 @@
+"""The one text pipeline: script/width normalisation and jieba tokens.
+
+Passages and questions go through the same `TextPipeline` instance, so a question in
+Traditional script finds the same passages as the same question in Simplified. The
+normalised text is used for matching only; reports are always displayed as written.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+import opencc
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# Full-width ASCII (！..～) to half-width, ideographic space to space: length-preserving.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+jieba.setLogLevel(logging.WARNING)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> tuple[opencc.OpenCC, re.Pattern[str]]:
+    """The OpenCC converter and a pattern that finds characters it would change."""
+    converter = opencc.OpenCC("t2s")
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    changing = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if key and values.split() != [key]:
+            changing.add(key)
+    pattern = re.compile("[" + "".join(sorted(re.escape(ch) for ch in changing)) + "]")
+    return converter, pattern
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC Traditional→Simplified; skipped when the text has no Traditional character.
+
+    OpenCC's pure-Python converter costs about as much as jieba itself, and most reports
+    are Simplified already, so the quick scan keeps building fast.
+    """
+    converter, traditional = _t2s()
+    if not traditional.search(text):
+        return text
+    return converter.convert(text)
+
+
+def is_traditional(text: str) -> bool:
+    """True when the text holds Traditional-only characters (the user wrote Traditional)."""
+    return bool(_t2s()[1].search(text))
+
+
+def normalize(text: str) -> str:
+    """Simplified script, half-width ASCII, lower case. Keeps length for CJK text."""
+    return to_simplified(text).translate(_WIDTH).lower()
+
+
+@functools.lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified→Traditional for answers to users who wrote in Traditional script."""
+    return _s2t().convert(text)
+
+
+def _read_words(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a data file."""
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+class TextPipeline:
+    """Normalisation plus one jieba Tokenizer with the domain dictionary and stopwords."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.data_dir = data_dir
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        self.stopwords = frozenset(normalize(w) for w in _read_words(data_dir / "stopwords.txt"))
+        self.synonyms: dict[str, str] = {}
+        self._groups: dict[str, tuple[str, ...]] = {}
+        for line in _read_words(data_dir / "synonyms.txt"):
+            group = tuple(normalize(w) for w in line.split())
+            for word in group:
+                self.synonyms[word] = group[0]
+            self._groups[group[0]] = group
+        for line in _read_words(data_dir / "dict.txt"):
+            self.add_word(line.split()[0])
+        for word in self.synonyms:
+            self.add_word(word)
+
+    def add_word(self, word: str) -> None:
+        """Keep a word whole (domain terms, township names)."""
+        word = normalize(word)
+        if self._tokenizer.FREQ.get(word, 0) < 1000:
+            self._tokenizer.add_word(word, freq=1000)
+
+    def is_common_word(self, word: str, min_freq: int = 30) -> bool:
+        """True for everyday words in jieba's dictionary (下乡, 城镇), not rare names."""
+        return self._tokenizer.FREQ.get(word, 0) >= min_freq
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever the dictionary, stopwords or synonyms change."""
+        digest = hashlib.sha1()
+        for name in ("dict.txt", "stopwords.txt", "synonyms.txt"):
+            path = self.data_dir / name
+            digest.update(name.encode())
+            digest.update(path.read_bytes() if path.exists() else b"")
+        return digest.hexdigest()[:16]
+
+    def tokens(self, text: str) -> list[str]:
+        """Matching tokens of a text: normalised, segmented, filtered, synonyms folded."""
+        return self.tokens_of_normalized(normalize(text))
+
+    def tokens_of_normalized(self, norm: str) -> list[str]:
+        """Tokens of already normalised text.
+
+        Single characters are dropped (镇, 村 are everywhere), but a run of them is
+        usually a word jieba does not know (七进 in 宪法“七进”), so adjacent pairs
+        in such a run become bigram tokens.
+        """
+        out: list[str] = []
+        run: list[str] = []
+        for word in self._tokenizer.cut_for_search(norm, HMM=False):
+            word = word.strip()
+            if len(word) == 1 and _CJK.match(word):
+                if word not in self.stopwords:
+                    run.append(word)
+                    continue
+            elif not word or _PUNCT_ONLY.match(word):
+                continue  # punctuation does not end a run: “七进”
+            if len(run) > 1:
+                out.extend(a + b for a, b in zip(run, run[1:], strict=False))
+            run = []
+            if word not in self.stopwords and len(word) > 1:
+                out.append(self.synonyms.get(word, word))
+        if len(run) > 1:
+            out.extend(a + b for a, b in zip(run, run[1:], strict=False))
+        return out
+
+    def surface_forms(self, terms: Iterable[str]) -> list[str]:
+        """The words a matched term stands for in text (itself and its synonyms)."""
+        forms: set[str] = set()
+        for term in terms:
+            forms.update(self._groups.get(term, (term,)))
+        return sorted(forms, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=4)
+def default_pipeline(data_dir: Path = DATA_DIR) -> TextPipeline:
+    """One pipeline (and so one jieba dictionary load) per process and data folder."""
+    return TextPipeline(data_dir)
