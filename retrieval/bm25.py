@@ -71,7 +71,9 @@ class SparseBM25:
         terms = keys // max(len(docs), 1)
         starts = np.searchsorted(terms, np.arange(len(vocab) + 1)).astype(np.int64)
         post_docs = (keys % max(len(docs), 1)).astype(np.int32)
-        return cls(vocab, starts, post_docs, tf.astype(np.int32), lengths.astype(np.float64), params)
+        return cls(
+            vocab, starts, post_docs, tf.astype(np.int32), lengths.astype(np.float64), params
+        )
 
     def _idf(self) -> np.ndarray:
         n, df, p = self.n_docs, self.df, self.params
@@ -98,7 +100,9 @@ class SparseBM25:
         lo, hi = self.starts[t], self.starts[t + 1]
         return self.post_docs[lo:hi], self.post_tf[lo:hi]
 
-    def _contribution(self, term_id: int, docs: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, float]:
+    def _contribution(
+        self, term_id: int, docs: np.ndarray, tf: np.ndarray
+    ) -> tuple[np.ndarray, float]:
         """Score added to passages holding the term, and the constant every passage gets."""
         p, idf = self.params, float(self.idf[term_id])
         tf = tf.astype(np.float64)

@@ -14,7 +14,9 @@ _NOISE_LINE = re.compile(
     r"浏览量|阅读量|上一篇|下一篇|返回顶部|相关链接|责任编辑|附件下载|视力保护色)"
     r"(?:\s*[:：】]|\s|$|本页|窗口|此页|到)"
 )
-_META_LINE = re.compile(r"^\s*(?:发布时间|发布日期|日期|时间|信息来源|来源|作者|发布机构|文号)\s*[:：]")
+_META_LINE = re.compile(
+    r"^\s*(?:发布时间|发布日期|日期|时间|信息来源|来源|作者|发布机构|文号)\s*[:：]"
+)
 _TITLE_WORDS = re.compile(r"报告|总结|情况|述法")
 _SENTENCE_END = re.compile(r"[。:：;；!！?？]\s*$")
 # Signature block at the end: the issuing body and a date, each alone on its line.

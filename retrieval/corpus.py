@@ -56,7 +56,9 @@ def read_catalog(corpus: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
     return rows, problems
 
 
-def parse_report(source: str, text: str, stated: dict[str, str] | None = None) -> tuple[Report, list[Passage]]:
+def parse_report(
+    source: str, text: str, stated: dict[str, str] | None = None
+) -> tuple[Report, list[Passage]]:
     """Metadata and passages of one report's text; `stated` overrides inferred fields."""
     cleaned = clean(text)
     meta = extract(cleaned)
@@ -88,7 +90,9 @@ def _apply_catalog(report: Report, stated: dict[str, str]) -> Report:
         changes["township_simplified"] = to_simplified(stated["township"])
     overridden = {"township": "乡镇", "county": "县区", "year": "年份", "published": "发布日期"}
     kept = tuple(
-        w for w in report.warnings if not any(k in stated and label in w for k, label in overridden.items())
+        w
+        for w in report.warnings
+        if not any(k in stated and label in w for k, label in overridden.items())
     )
     return dataclasses.replace(report, warnings=kept, **changes)
 

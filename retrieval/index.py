@@ -138,7 +138,11 @@ class Index:
             for i in out[page_start:]:
                 counts[self.report_of[i]] = counts.get(self.report_of[i], 0) + 1
             pick = next(
-                (n for n, i in enumerate(remaining) if counts.get(self.report_of[i], 0) < PER_REPORT),
+                (
+                    n
+                    for n, i in enumerate(remaining)
+                    if counts.get(self.report_of[i], 0) < PER_REPORT
+                ),
                 0,
             )
             out.append(remaining.pop(pick))

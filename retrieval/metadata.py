@@ -27,11 +27,39 @@ _TOWN_SUFFIX = re.compile(r"镇|街道|(?:民族)?乡")
 NOT_NAME_END = set("治进到出返回在全各本我该每此城集村重名小强大乡市县区范个一的")
 _NOT_NAME_WORDS = {"示范", "法治", "城乡", "乡镇", "村镇", "集镇", "城镇", "农村", "美丽"}
 _PROVINCES = (
-    "北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 "
-    "福建省 江西省 山东省 河南省 湖北省 湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 "
-    "甘肃省 青海省 台湾省 内蒙古自治区 广西壮族自治区 西藏自治区 宁夏回族自治区 "
-    "新疆维吾尔自治区"
-).split()
+    "北京市",
+    "天津市",
+    "上海市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "台湾省",
+    "内蒙古自治区",
+    "广西壮族自治区",
+    "西藏自治区",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+)
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 _DATE = re.compile(r"(20\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -101,7 +129,9 @@ def _best_town(counts: Counter[str]) -> str | None:
         return None
     name, count = counts.most_common(1)[0]
     # Prefer a 3-character stem when nearly every mention carries the same extra character.
-    longer = [n for n, c in counts.items() if n.endswith(name) and len(n) > len(name) and c >= 0.8 * count]
+    longer = [
+        n for n, c in counts.items() if n.endswith(name) and len(n) > len(name) and c >= 0.8 * count
+    ]
     return longer[0] if longer else name
 
 
@@ -119,7 +149,9 @@ def _province_in(text: str) -> str | None:
     return best[0] if best[1] else None
 
 
-def _report_year(title: str, body: list[str], published: str | None) -> tuple[int | None, str | None]:
+def _report_year(
+    title: str, body: list[str], published: str | None
+) -> tuple[int | None, str | None]:
     """The year the report covers, and a warning when it is a guess."""
     if m := _YEAR.search(title):
         return int(m[1]), None
@@ -131,9 +163,9 @@ def _report_year(title: str, body: list[str], published: str | None) -> tuple[in
         if m := re.match(r"^\s*(20\d\d)\s*年", line):
             return int(m[1]), None
     for line in body[:12]:  # a first-level heading such as 一、2024年度…主要工作成果
-        if re.match(r"^[一二]、", line) and not _PLAN_WORDS.search(line):
-            if m := _YEAR.search(line):
-                return int(m[1]), None
+        heading = re.match(r"^[一二]、", line) and not _PLAN_WORDS.search(line)
+        if heading and (m := _YEAR.search(line)):
+            return int(m[1]), None
     counts: Counter[int] = Counter()
     for line in body:
         if _PLAN_WORDS.search(line[:40]):
@@ -161,7 +193,7 @@ def extract(clean: CleanText) -> Metadata:
     warnings: list[str] = []
     body = [normalize(line) for line in clean.body]
     title = clean.title
-    all_lines = [*(l for l in [title] if l), *clean.meta, *clean.body, *clean.signature]
+    all_lines = [*(t for t in [title] if t), *clean.meta, *clean.body, *clean.signature]
 
     meta_dates = [d for d in map(_date, clean.meta) if d]
     signed = next((d for d in map(_date, reversed(clean.signature)) if d), None)

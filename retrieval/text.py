@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import re
 from collections.abc import Iterable
@@ -143,12 +144,12 @@ class TextPipeline:
             elif not word or _PUNCT_ONLY.match(word):
                 continue  # punctuation does not end a run: “七进”
             if len(run) > 1:
-                out.extend(a + b for a, b in zip(run, run[1:], strict=False))
+                out.extend(a + b for a, b in itertools.pairwise(run))
             run = []
             if word not in self.stopwords and len(word) > 1:
                 out.append(self.synonyms.get(word, word))
         if len(run) > 1:
-            out.extend(a + b for a, b in zip(run, run[1:], strict=False))
+            out.extend(a + b for a, b in itertools.pairwise(run))
         return out
 
     def surface_forms(self, terms: Iterable[str]) -> list[str]:
