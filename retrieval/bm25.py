@@ -111,9 +111,9 @@ class SparseBM25:
             return idf * tf * (p.k1 + 1) / (tf + norm), 0.0
         if p.variant == "plus":
             return idf * (p.delta + tf * (p.k1 + 1) / (norm + tf)), idf * p.delta
+        # rank-bm25's BM25L multiplies by tf (unlike the paper), so absent terms add 0.
         ctd = tf / (norm / p.k1)
-        full = idf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta)
-        return full, idf * (p.k1 + 1) * p.delta / (p.k1 + p.delta)
+        return idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta), 0.0
 
     def score(self, terms: Sequence[str]) -> tuple[np.ndarray, float]:
         """Sparse scores of all passages (0 where no term occurs) and the shared constant.

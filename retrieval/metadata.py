@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .cleaning import CleanText
-from .text import normalize, to_simplified
+from .text import default_pipeline, normalize, to_simplified
 
 _CJK = "\u4e00-\u9fff"
 _ADMIN = re.compile(
@@ -136,8 +136,18 @@ def _best_town(counts: Counter[str]) -> str | None:
 
 
 def _county_before(town: str, text: str) -> str | None:
-    stem = re.escape(town)
-    counts = Counter(re.findall(rf"([{_CJK}]{{2}}(?:县|区|市|旗)){stem}", text))
+    """The county written right before the town (同心县王团镇, 巴林左旗城东街道).
+
+    The county's length is taken from jieba's dictionary, which knows most county names:
+    the longest known word wins; a two-character stem is the fallback.
+    """
+    counts: Counter[str] = Counter()
+    pipeline = default_pipeline()
+    for m in re.finditer(rf"([{_CJK}]{{1,6}}?)(?:县|区|市|旗){re.escape(town)}", text):
+        end = m.end() - len(town)
+        forms = [text[end - n : end] for n in range(2, 8) if end - n >= m.start()]
+        known = [f for f in forms if pipeline.in_dictionary(f)]
+        counts[known[-1] if known else text[max(0, end - 3) : end]] += 1
     return counts.most_common(1)[0][0] if counts else None
 
 

@@ -56,6 +56,8 @@ class Query:
     counties: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     unknown_places: tuple[str, ...] = ()
+    # Words of the question with their sub-words and the share of the word each covers.
+    groups: tuple[tuple[tuple[str, float], ...], ...] = ()
 
     @property
     def names_place(self) -> bool:

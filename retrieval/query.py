@@ -16,6 +16,10 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?(?!\d)")
 _OTHER_TOWN = re.compile(
     r"(?:^|[^\u4e00-\u9fff]|[那和与跟及问看查在])([\u4e00-\u9fff]{2,4}?)(镇|街道|乡)(?![镇村])"
 )
+_EVERYDAY_WORDS = set(
+    "下乡 城乡 家乡 故乡 老乡 他乡 返乡 回乡 同乡 异乡 还乡 思乡 梦乡 水乡 进乡 "
+    "乡镇 城镇 村镇 集镇 重镇 小镇 古镇 名镇 坐镇 市镇 全镇 各镇 进镇".split()
+)
 _GENERIC_STEMS = {"其他", "其它", "别的", "各个", "哪些", "周边", "兄弟", "附近", "我们", "你们"}
 _NOT_STEM_END = NOT_NAME_END | set("们些他它有几")
 
@@ -64,14 +68,16 @@ def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Que
     for m in _OTHER_TOWN.finditer(text):
         stem = m[1]
         name = stem + m[2]
-        if m[2] != "街道" and pipeline.is_common_word(name[-2:]):
+        if name[-2:] in _EVERYDAY_WORDS:
             continue  # 送法下乡, 城乡: an everyday word, not a place
         if stem not in _GENERIC_STEMS and stem[-1] not in _NOT_STEM_END:
             unknown.append(name)
             text = text.replace(name, " ")
+    groups = tuple(pipeline.word_groups(text))
     return Query(
         text=question,
-        terms=tuple(pipeline.tokens_of_normalized(text)),
+        terms=tuple(token for group in groups for token, _ in group),
+        groups=groups,
         townships=tuple(towns),
         counties=tuple(counties),
         years=tuple(dict.fromkeys(years)),

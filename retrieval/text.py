@@ -108,9 +108,9 @@ class TextPipeline:
         if self._tokenizer.FREQ.get(word, 0) < 1000:
             self._tokenizer.add_word(word, freq=1000)
 
-    def is_common_word(self, word: str, min_freq: int = 30) -> bool:
-        """True for everyday words in jieba's dictionary (下乡, 城镇), not rare names."""
-        return self._tokenizer.FREQ.get(word, 0) >= min_freq
+    def in_dictionary(self, word: str) -> bool:
+        """True when jieba's dictionary (or ours) knows the word."""
+        return self._tokenizer.FREQ.get(normalize(word), 0) > 0
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -127,15 +127,27 @@ class TextPipeline:
         return self.tokens_of_normalized(normalize(text))
 
     def tokens_of_normalized(self, norm: str) -> list[str]:
-        """Tokens of already normalised text.
+        """Tokens of already normalised text (the groups below, flattened)."""
+        return [token for group in self.word_groups(norm) for token, _ in group]
 
-        Single characters are dropped (镇, 村 are everywhere), but a run of them is
-        usually a word jieba does not know (七进 in 宪法“七进”), so adjacent pairs
-        in such a run become bigram tokens.
+    def word_groups(self, norm: str) -> list[tuple[tuple[str, float], ...]]:
+        """Each word of the text with the sub-words that stand for part of it.
+
+        A group is `((sub-word, share of the word's characters), ..., (word, 1.0))`: the
+        output of jieba's search mode (人民调解 → 人民, 民调, 调解, 人民调解) kept together,
+        so relevance can credit a passage that holds part of a word. Single characters
+        are dropped (镇, 村 are everywhere), but a run of them is usually a word jieba does
+        not know (七进 in 宪法“七进”), so adjacent pairs in a run become bigram words.
         """
-        out: list[str] = []
+        groups: list[tuple[tuple[str, float], ...]] = []
         run: list[str] = []
-        for word in self._tokenizer.cut_for_search(norm, HMM=False):
+
+        def flush() -> None:
+            groups.extend(((a + b, 1.0),) for a, b in itertools.pairwise(run))
+            run.clear()
+
+        freq = self._tokenizer.FREQ
+        for word in self._tokenizer.cut(norm, HMM=False):
             word = word.strip()
             if len(word) == 1 and _CJK.match(word):
                 if word not in self.stopwords:
@@ -143,14 +155,25 @@ class TextPipeline:
                     continue
             elif not word or _PUNCT_ONLY.match(word):
                 continue  # punctuation does not end a run: “七进”
-            if len(run) > 1:
-                out.extend(a + b for a, b in itertools.pairwise(run))
-            run = []
-            if word not in self.stopwords and len(word) > 1:
-                out.append(self.synonyms.get(word, word))
-        if len(run) > 1:
-            out.extend(a + b for a, b in itertools.pairwise(run))
-        return out
+            flush()
+            if word in self.stopwords or len(word) < 2:
+                continue
+            grams = [
+                word[i : i + n]
+                for n in (2, 3)
+                if len(word) > n
+                for i in range(len(word) - n + 1)
+                if freq.get(word[i : i + n])
+            ]
+            group = [
+                (self.synonyms.get(g, g), len(g) / len(word))
+                for g in grams
+                if g not in self.stopwords
+            ]
+            group.append((self.synonyms.get(word, word), 1.0))
+            groups.append(tuple(group))
+        flush()
+        return groups
 
     def surface_forms(self, terms: Iterable[str]) -> list[str]:
         """The words a matched term stands for in text (itself and its synonyms)."""

@@ -1,0 +1,39 @@
+"""Shared fixtures: the real seeds, indexed once per test session."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from retrieval import Index, default_pipeline, load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+
+
+@pytest.fixture(scope="session")
+def seed_index() -> Index:
+    return Index(load_corpus(SEEDS), default_pipeline())
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seeds."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def dev_questions() -> list[dict]:
+    """The shared dev questions when present beside the repo, else a few of our own."""
+    if DEV_QUESTIONS.exists():
+        return [json.loads(line) for line in DEV_QUESTIONS.read_text().splitlines() if line]
+    return [
+        {"q": "执法记录仪配备情况", "gold": [{"town": "潭湾镇", "has": "执法记录仪"}]},
+        {"q": "驻村律师是怎么选派的", "gold": [{"town": "安稳镇", "has": "驻村律师"}]},
+        {"q": "首违不罚 轻微免罚清单", "gold": [{"town": "峰灵镇", "has": "首违不罚"}]},
+    ]

@@ -1,0 +1,68 @@
+"""Passages: one coherent point each, phone-sized, with heading path and stable ids."""
+
+from __future__ import annotations
+
+import statistics
+
+from retrieval import load_corpus, parse_report
+from retrieval.passages import MAX_CHARS, MIN_CHARS
+
+from .conftest import SEEDS
+
+
+def test_length_bounds():
+    lengths = [len(p.text) for p in load_corpus(SEEDS).passages]
+    assert max(lengths) <= MAX_CHARS
+    assert min(lengths) >= 20
+    assert statistics.median(lengths) >= 120
+    assert sum(n >= MIN_CHARS for n in lengths) / len(lengths) >= 0.9
+
+
+def test_numbered_points_keep_their_heading_path():
+    passages = load_corpus(SEEDS).passages
+    p = next(p for p in passages if p.text.startswith("8.抓实落实法律顾问"))
+    parts = p.section.split(" › ")
+    assert parts[0].startswith("一、2021年推进法治政府建设")
+    assert parts[1] == "(二)严格依法治理,规范行政行为"
+    assert parts[2] == "8.抓实落实法律顾问"
+    assert "驻村律师" in p.text
+
+
+def test_missing_dot_in_numbering_still_a_point():
+    passages = load_corpus(SEEDS).passages
+    p = next(p for p in passages if p.text.startswith("7完善工作机制"))
+    assert p.section.endswith("7完善工作机制")
+
+
+def test_no_bare_heading_is_a_passage():
+    passages = load_corpus(SEEDS).passages
+    for p in passages:
+        last = p.section.split(" › ")[-1] if p.section else ""
+        assert p.text.strip() != last.strip()
+        assert len(p.text) > 30 or "。" in p.text
+
+
+def test_long_paragraph_split_at_sentence_ends():
+    body = "一、主要工作\n" + "".join(
+        f"第{i}项工作按计划推进并取得实效，群众满意度提升。" for i in range(60)
+    )
+    _, passages = parse_report("x.txt", "青山镇2024年法治政府建设情况报告\n" + body)
+    assert len(passages) > 3
+    for p in passages:
+        assert len(p.text) <= MAX_CHARS
+        assert p.text.endswith("。")
+        assert p.section == "一、主要工作"
+
+
+def test_short_items_merged_under_their_parent():
+    passages = [p for p in load_corpus(SEEDS).passages if p.source.startswith("004")]
+    plan = [p for p in passages if p.section.startswith("五、2024年度推进法治政府建设")]
+    assert plan and "（一）进一步加强重点对象法治宣传教育" in plan[0].text
+    assert "（二）进一步搞好“法律七进”活动" in plan[0].text
+
+
+def test_ids_are_stable_and_unique(corpus_copy):
+    first = load_corpus(SEEDS).passages
+    again = load_corpus(corpus_copy).passages
+    assert [p.id for p in first] == [p.id for p in again]
+    assert len({p.id for p in first}) == len(first)

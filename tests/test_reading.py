@@ -1,0 +1,81 @@
+"""Bad files are skipped with a reason; everything else still loads."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from retrieval import load_corpus
+from retrieval.reading import MAX_REPORT_BYTES
+
+from .conftest import ROOT, SEEDS
+
+
+def _reasons(corpus: Path) -> dict[str, str]:
+    return {s.source: s.reason for s in load_corpus(corpus).skipped}
+
+
+def test_bad_files_are_skipped_with_reasons(corpus_copy: Path):
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    (corpus_copy / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (corpus_copy / "huge.txt").write_bytes(("法治" * (MAX_REPORT_BYTES // 4)).encode() + b"x" * 16)
+    (corpus_copy / "latin.txt").write_bytes("caf\xe9 \xff\xfe broken".encode("latin-1"))
+    reasons = _reasons(corpus_copy)
+    assert reasons["empty.txt"] == "文件为空"
+    assert "二进制" in reasons["binary.txt"]
+    assert "文件过大" in reasons["huge.txt"]
+    assert "latin.txt" in reasons
+    loaded = load_corpus(corpus_copy)
+    assert len(loaded.reports) == 5  # the seeds are all still there
+
+
+def test_gbk_and_bom_files_load_like_utf8(corpus_copy: Path):
+    text = (SEEDS / "002_1113006dcd718aa6.txt").read_text(encoding="utf-8")
+    (corpus_copy / "002_1113006dcd718aa6.txt").unlink()
+    (corpus_copy / "gbk.txt").write_bytes(text.encode("gbk"))
+    (corpus_copy / "bom.md").write_bytes(text.replace("王团镇", "青山镇").encode("utf-8-sig"))
+    reports = {r.source: r for r in load_corpus(corpus_copy).reports}
+    assert reports["gbk.txt"].township == "王团镇"
+    assert reports["bom.md"].township == "青山镇"
+    assert reports["bom.md"].title.startswith("青山镇")  # no BOM glued to the title
+
+
+def test_other_files_in_corpus_are_ignored(corpus_copy: Path):
+    (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")
+    (corpus_copy / ".hidden.txt").write_text("x")
+    assert load_corpus(corpus_copy).skipped == ()
+
+
+def test_noise_lines_dropped_content_kept():
+    corpus = load_corpus(SEEDS)
+    texts = "\n".join(p.text for p in corpus.passages)
+    for noise in ("分享:", "字号", "[bookmark", "發布時間", "日期:2026"):
+        assert noise not in texts
+    # the line that carried the bookmark marker is still there
+    assert "进一步加强重点对象法治宣传教育" in texts
+
+
+def test_reports_cli_lists_metadata_and_errors(corpus_copy: Path):
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    out = subprocess.run(
+        [sys.executable, "-m", "retrieval", "reports", "--corpus", str(corpus_copy), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    by_source = {row["source"]: row for row in rows}
+    assert by_source["empty.txt"] == {"source": "empty.txt", "error": "文件为空"}
+    row = by_source["003_f3bfa6d8f855b377.txt"]
+    assert {k: row[k] for k in ("township", "county", "province", "year", "published")} == {
+        "township": "峰灵镇",
+        "county": "巫溪县",
+        "province": "重庆市",
+        "year": 2025,
+        "published": "2026-01-29",
+    }
+    assert row["title"] == "峰灵镇人民政府2025年度法治政府建设 情况报告"
+    assert row["passages"] > 5 and isinstance(row["warnings"], list)

@@ -1,0 +1,150 @@
+"""Search behaviour a user notices: scripts, filters, no-hit questions, spread across towns."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from retrieval import to_simplified
+
+from .conftest import ROOT, dev_questions
+
+
+def _towns(result):
+    return [h.report.township_simplified for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("執法記錄儀配備情況", "执法记录仪配备情况"),
+        ("驻村律師是怎麼選派的", "驻村律师是怎么选派的"),
+        ("潭灣鎮法治建設存在的問題", "潭湾镇法治建设存在的问题"),
+        ("村規民約修訂", "村规民约修订"),
+    ],
+)
+def test_traditional_question_same_hits_as_simplified(seed_index, traditional, simplified):
+    assert to_simplified(traditional) == simplified
+    trad = seed_index.search(traditional)
+    simp = seed_index.search(simplified)
+    assert trad.hits
+    assert [h.passage.id for h in trad.hits] == [h.passage.id for h in simp.hits]
+
+
+def test_hits_are_displayed_as_written(seed_index):
+    hit = seed_index.search("执法记录仪").hits[0]
+    assert hit.report.township == "潭灣鎮"
+    assert "執法記錄儀" in hit.passage.text  # the report's own script, not the normalised one
+
+
+@pytest.mark.parametrize("name", ["王团镇", "王团", "王團鎮"])
+def test_township_filter_any_spelling(seed_index, name):
+    result = seed_index.search(f"{name}法律顾问")
+    assert result.hits
+    assert set(_towns(result)) == {"王团镇"}
+
+
+def test_county_filter(seed_index):
+    result = seed_index.search("巫溪县法律明白人")
+    assert result.hits and set(_towns(result)) == {"峰灵镇"}
+
+
+def test_year_filter(seed_index):
+    result = seed_index.search("2024年法律明白人培训")
+    assert result.hits
+    assert {h.report.year for h in result.hits} == {2024}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["城关镇法律顾问", "青山乡怎么调解矛盾纠纷", "2019年法律明白人", "王团镇2021年行政处罚"],
+)
+def test_unknown_town_or_year_gives_nothing_rather_than_other_towns(seed_index, question):
+    assert seed_index.search(question).hits == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["明天会下雨吗", "推荐一家火锅店", "hello", "？？？", "今天天气怎么样", "", "   "]
+)
+def test_irrelevant_questions_give_no_hits(seed_index, question):
+    assert seed_index.search(question).hits == ()
+
+
+@pytest.mark.parametrize("question", ["别的镇怎么落实一村一法律顾问", "其他乡镇送法下乡活动"])
+def test_generic_town_words_are_not_filters(seed_index, question):
+    result = seed_index.search(question)
+    assert result.hits
+    assert not result.query.unknown_places
+
+
+@pytest.mark.parametrize("question", ["法律顾问", "普法宣传活动", "行政执法培训", "人民调解"])
+def test_no_report_takes_more_than_two_of_top_five(seed_index, question):
+    towns = _towns(seed_index.search(question, top_k=5))
+    assert len(towns) == 5
+    assert max(towns.count(t) for t in towns) <= 2
+
+
+def test_named_town_may_fill_all_places(seed_index):
+    towns = _towns(seed_index.search("峰灵镇执法", top_k=5))
+    assert towns == ["峰灵镇"] * 5
+
+
+def test_synonyms_match_both_ways(seed_index):
+    hit_ids = {h.passage.id for h in seed_index.search("村法律顾问怎么选派", top_k=10).hits}
+    lawyer = {h.passage.id for h in seed_index.search("驻村律师", top_k=10).hits}
+    assert hit_ids & lawyer
+
+
+def test_paging_continues_without_repeats(seed_index):
+    first = seed_index.search("法治宣传", top_k=3)
+    second = seed_index.search("法治宣传", top_k=3, offset=3)
+    assert first.total > 6
+    assert not {h.passage.id for h in first.hits} & {h.passage.id for h in second.hits}
+
+
+def test_dev_questions_mostly_answered_first(seed_index):
+    answered = 0
+    questions = [q for q in dev_questions() if q["gold"]]
+    for q in questions:
+        hits = seed_index.search(q["q"]).hits
+        answered += any(
+            to_simplified(g["has"]) in to_simplified(h.passage.text)
+            and h.report.township_simplified.startswith(g["town"].rstrip("镇乡"))
+            for g in q["gold"]
+            for h in hits[:1]
+        )
+    assert answered / len(questions) >= 0.9
+
+
+def _cli(*args, stdin=None):
+    return subprocess.run(
+        [sys.executable, "-m", "retrieval", "search", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+
+
+def test_cli_json_contract():
+    out = _cli("--json", "--top-k", "3", stdin="执法记录仪配备情况\n明天会下雨吗\n驻村律师\n")
+    lines = out.splitlines()
+    assert len(lines) == 3
+    first, none, third = (json.loads(line) for line in lines)
+    assert none == []
+    assert 1 <= len(first) <= 3 and third
+    hit = first[0]
+    for key in ("township", "county", "year", "section", "text", "source", "score", "id"):
+        assert key in hit
+    assert hit["township"] == "潭灣鎮" and hit["year"] == 2024 and hit["county"] == "辰溪县"
+    assert "执法记录仪" in to_simplified(hit["text"])
+    assert json.loads(_cli("--json", "执法记录仪配备情况").splitlines()[0])[0]["id"] == hit["id"]
+
+
+def test_cli_human_output():
+    out = _cli("首违不罚")
+    assert "峰灵镇（巫溪县，2025年）" in out
