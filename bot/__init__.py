@@ -1,0 +1,5 @@
+"""Telegram adapter for the retrieval engine (the only async code)."""
+
+from .settings import Settings, SettingsError
+
+__all__ = ["Settings", "SettingsError"]

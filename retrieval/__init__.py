@@ -4,6 +4,7 @@ from .bm25 import BM25Params, SparseBM25
 from .corpus import Corpus, load_corpus, parse_report
 from .index import Index, SearchResult
 from .models import Hit, Passage, Query, Report, SkippedFile
+from .query import follow_up
 from .text import TextPipeline, default_pipeline, is_traditional, to_simplified, to_traditional
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "SparseBM25",
     "TextPipeline",
     "default_pipeline",
+    "follow_up",
     "is_traditional",
     "load_corpus",
     "parse_report",

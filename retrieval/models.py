@@ -58,6 +58,11 @@ class Query:
     unknown_places: tuple[str, ...] = ()
     # Words of the question with their sub-words and the share of the word each covers.
     groups: tuple[tuple[tuple[str, float], ...], ...] = ()
+    topic: str = ""  # the question without the places and years it names
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        return (*self.townships, *self.counties, *self.unknown_places)
 
     @property
     def names_place(self) -> bool:

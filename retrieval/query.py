@@ -78,8 +78,24 @@ def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Que
         text=question,
         terms=tuple(token for group in groups for token, _ in group),
         groups=groups,
+        topic=" ".join(text.split()),
         townships=tuple(towns),
         counties=tuple(counties),
         years=tuple(dict.fromkeys(years)),
         unknown_places=tuple(unknown),
     )
+
+
+def follow_up(previous: Query, reply: Query) -> str | None:
+    """The question a reply such as 那峰灵镇呢 or 2023年的呢 stands for.
+
+    A reply that only names a place or a year keeps the topic of the question it replies
+    to. A new place replaces the old places and, unless a year is named too, the old year
+    (that year belonged to the old place's report); a new year alone keeps the places.
+    Returns None when the reply asks something new.
+    """
+    if reply.terms or not (reply.places or reply.years) or not previous.topic:
+        return None
+    places = reply.places or previous.places
+    years = reply.years or (() if reply.places else previous.years)
+    return " ".join([*places, *(f"{y}年" for y in years), previous.topic])

@@ -1,0 +1,96 @@
+"""One question in, one rendered answer out: shared by Telegram and the console."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from retrieval import Hit, SearchResult, follow_up, is_traditional
+
+from .querylog import LoggedQuestion, QueryLog
+from .render import PAGE_SIZE, SIMPLIFIED, TRADITIONAL, answer_html, no_hits_html
+from .service import SearchService
+
+
+@dataclass(frozen=True)
+class Answer:
+    html: str
+    result: SearchResult
+    question_id: int | None  # the query-log row, when logging worked
+    page: int
+
+    @property
+    def has_hits(self) -> bool:
+        return bool(self.result.hits)
+
+
+def script_of(text: str) -> str:
+    return TRADITIONAL if is_traditional(text) else SIMPLIFIED
+
+
+def _render(service: SearchService, result: SearchResult, script: str, page: int) -> str:
+    if not result.hits:
+        return no_hits_html(result.query, service.index.corpus.reports, script)
+    return answer_html(
+        result, [_highlights(service, result, hit) for hit in result.hits], script, page
+    )
+
+
+def _highlights(service: SearchService, result: SearchResult, hit: Hit) -> list[str]:
+    """Words to bold: the question's whole words the passage holds, else the parts it holds."""
+    words = {group[-1][0] for group in result.query.groups}
+    whole = [t for t in hit.matched if t in words]
+    return service.index.pipeline.surface_forms(whole or hit.matched)
+
+
+def resolve(service: SearchService, question: str, previous: LoggedQuestion | None) -> str:
+    """The question to search: a reply like 那峰灵镇呢 keeps the earlier topic."""
+    if previous is None:
+        return question
+    index = service.index
+    return follow_up(index.parse(previous.effective), index.parse(question)) or question
+
+
+async def answer_question(
+    service: SearchService,
+    qlog: QueryLog,
+    question: str,
+    *,
+    chat_id: int,
+    chat_type: str,
+    user_id: int | None,
+    previous: LoggedQuestion | None = None,
+    source: str = "telegram",
+) -> Answer:
+    started = time.perf_counter()
+    effective = resolve(service, question, previous)
+    result = await service.search(effective, top_k=PAGE_SIZE)
+    latency_ms = (time.perf_counter() - started) * 1000
+    script = script_of(question)
+    query = result.query
+    question_id = await qlog.record_question(
+        chat_id=chat_id,
+        chat_type=chat_type,
+        user_id=user_id,
+        question=question,
+        effective=effective,
+        script=script,
+        filters={
+            "townships": list(query.townships),
+            "counties": list(query.counties),
+            "years": list(query.years),
+            "unknown_places": list(query.unknown_places),
+        },
+        hit_ids=[h.passage.id for h in result.hits],
+        scores=[h.score for h in result.hits],
+        hit_count=result.total,
+        latency_ms=latency_ms,
+        source=source,
+    )
+    return Answer(_render(service, result, script, 0), result, question_id, 0)
+
+
+async def answer_page(service: SearchService, logged: LoggedQuestion, page: int) -> Answer:
+    """Another page of a logged question's results (works across restarts)."""
+    result = await service.search(logged.effective, top_k=PAGE_SIZE, offset=page * PAGE_SIZE)
+    return Answer(_render(service, result, logged.script, page), result, logged.id, page)

@@ -1,0 +1,100 @@
+"""Building and running the Telegram Application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from . import handlers
+from .querylog import QueryLog
+from .ratelimit import UserRateLimiter
+from .render import COMMANDS
+from .service import SearchService
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def post_init(app: Application) -> None:
+    """Create the shared objects: index, query log (one writer), limiter; register commands."""
+    settings: Settings = app.bot_data["settings"]
+    app.bot_data["service"] = await SearchService.start(settings.corpus_dir)
+    app.bot_data["query_log"] = await QueryLog(settings.query_log_path).open()
+    app.bot_data["limiter"] = UserRateLimiter(settings.questions_per_minute)
+    await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMANDS])
+    index = app.bot_data["service"].index
+    log.info("serving %d reports, %d passages", len(index.corpus.reports), len(index))
+
+
+async def post_shutdown(app: Application) -> None:
+    qlog: QueryLog | None = app.bot_data.get("query_log")
+    if qlog is not None:
+        await qlog.close()
+
+
+def build_application(settings: Settings) -> Application:
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(True)  # one slow question never holds up other chats
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.base_url:
+        builder = builder.base_url(settings.base_url)
+    app = builder.build()
+    app.bot_data["settings"] = settings
+    app.add_handler(CommandHandler("start", handlers.start))
+    app.add_handler(CommandHandler("help", handlers.help_command))
+    app.add_handler(CommandHandler("ask", handlers.ask))
+    app.add_handler(CommandHandler("towns", handlers.towns))
+    app.add_handler(CommandHandler("reload", handlers.reload))
+    app.add_handler(CommandHandler("stats", handlers.stats))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    app.add_handler(CallbackQueryHandler(handlers.button))
+    app.add_error_handler(handlers.on_error)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[Application]:
+    """The same start/stop sequence as `run_polling`, usable from tests and `serve`."""
+    await app.initialize()
+    try:
+        await post_init(app)
+        await app.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await app.shutdown()
+        await post_shutdown(app)
+
+
+async def serve(settings: Settings) -> None:
+    """Run the bot until SIGINT/SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(build_application(settings)):
+        log.info("bot is running; press Ctrl+C to stop")
+        await stop.wait()

@@ -1,0 +1,75 @@
+"""`python -m bot --console`: the bot's answers as plain text, without Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from .answering import answer_question
+from .querylog import LoggedQuestion, QueryLog
+from .render import help_html, html_to_text, reload_html, stats_html, towns_html
+from .service import ReloadFailed, SearchService
+from .settings import Settings
+
+CONSOLE_CHAT_ID = 0
+PROMPT = "问> "
+
+
+async def _command(line: str, service: SearchService, qlog: QueryLog) -> str:
+    if line in ("/help", "/start"):
+        return html_to_text(help_html(None))
+    if line == "/towns":
+        counts: dict[str, int] = {}
+        for passage in service.index.corpus.passages:
+            counts[passage.source] = counts.get(passage.source, 0) + 1
+        return html_to_text(towns_html(service.index.corpus.reports, counts))
+    if line == "/reload":
+        try:
+            return html_to_text(reload_html(await service.reload()))
+        except ReloadFailed as exc:
+            return f"重新加载失败，仍在使用原有报告。原因：{exc}"
+    if line == "/stats":
+        return html_to_text(stats_html(await qlog.stats()))
+    return "可用命令：/help /towns /reload /stats /quit；其他输入都当作问题。"
+
+
+async def run_console(
+    settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> None:
+    """Read questions line by line; each one may follow up on the previous answer."""
+    service = await SearchService.start(settings.corpus_dir)
+    qlog = await QueryLog(settings.query_log_path).open()
+    index = service.index
+    print(f"已加载 {len(index.corpus.reports)} 份报告、{len(index)} 个段落。", file=stdout)
+    print("输入问题后回车；/help 查看说明，/quit 退出。", file=stdout)
+    previous: LoggedQuestion | None = None
+    try:
+        while True:
+            print(PROMPT, end="", file=stdout, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if line in ("/quit", "/exit", "退出"):
+                break
+            if line.startswith("/"):
+                print(await _command(line.split()[0], service, qlog), file=stdout)
+                continue
+            answer = await answer_question(
+                service,
+                qlog,
+                line,
+                chat_id=CONSOLE_CHAT_ID,
+                chat_type="console",
+                user_id=None,
+                previous=previous,
+                source="console",
+            )
+            print(html_to_text(answer.html), file=stdout, flush=True)
+            if answer.question_id is not None:
+                previous = await qlog.question(answer.question_id)
+    finally:
+        await qlog.close()

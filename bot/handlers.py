@@ -1,0 +1,206 @@
+"""Telegram handlers: each one parses, calls the service, renders and replies."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Message, Update
+from telegram.constants import ChatType, MessageEntityType, ParseMode
+from telegram.ext import ContextTypes
+
+from .answering import Answer, answer_page, answer_question
+from .querylog import QueryLog
+from .ratelimit import UserRateLimiter
+from .render import answer_keyboard, help_html, reload_html, stats_html, towns_html
+from .service import ReloadBusy, ReloadFailed, SearchService
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+USAGE = "用法：/ask 问题，例如 /ask 别的镇怎么落实一村一法律顾问"
+TOO_FAST = "您提问有点快，请稍等一分钟再问。"
+ADMINS_ONLY = "抱歉，这个命令只有管理员可以使用。"
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE) -> SearchService:
+    return context.bot_data["service"]
+
+
+def _qlog(context: ContextTypes.DEFAULT_TYPE) -> QueryLog:
+    return context.bot_data["query_log"]
+
+
+def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    settings: Settings = context.bot_data["settings"]
+    return update.effective_user is not None and update.effective_user.id in settings.admin_ids
+
+
+async def _send_answer(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, answer: Answer
+) -> None:
+    markup = None
+    if answer.question_id is not None and answer.has_hits:
+        markup = answer_keyboard(answer.question_id, answer.page, answer.result.total)
+    sent = await message.reply_html(answer.html, reply_markup=markup, do_quote=True)
+    if answer.question_id is not None:
+        await _qlog(context).set_answer_message(answer.question_id, sent.message_id)
+
+
+async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer a question from any entry point (command, private text, mention, reply)."""
+    message = update.effective_message
+    user = update.effective_user
+    limiter: UserRateLimiter = context.bot_data["limiter"]
+    if user is not None and not limiter.allow(user.id):
+        await message.reply_text(TOO_FAST, do_quote=True)
+        return
+    previous = None
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user and replied.from_user.id == context.bot.id:
+        previous = await _qlog(context).question_answered_by(message.chat_id, replied.message_id)
+    answer = await answer_question(
+        _service(context),
+        _qlog(context),
+        question,
+        chat_id=message.chat_id,
+        chat_type=message.chat.type,
+        user_id=user.id if user else None,
+        previous=previous,
+    )
+    await _send_answer(message, context, answer)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start: greet and explain how to ask."""
+    await update.effective_message.reply_html(help_html(context.bot.username))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: how to ask in private and in groups, and every command."""
+    await update.effective_message.reply_html(help_html(context.bot.username))
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask <question> (also /ask@botname in groups)."""
+    question = " ".join(context.args or []).strip()
+    if not question:
+        await update.effective_message.reply_text(USAGE, do_quote=True)
+        return
+    await _ask(update, context, question)
+
+
+def _addressed_to_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The question in a group message meant for the bot (mention or reply), else None."""
+    username = context.bot.username or ""
+    mentioned = any(
+        (entity.type == MessageEntityType.MENTION and text.lower() == f"@{username.lower()}")
+        or (entity.type == MessageEntityType.TEXT_MENTION and entity.user.id == context.bot.id)
+        for entity, text in message.parse_entities().items()
+    )
+    replied = message.reply_to_message
+    reply_to_bot = (
+        replied is not None and replied.from_user and replied.from_user.id == context.bot.id
+    )
+    if not (mentioned or reply_to_bot):
+        return None
+    return re.sub(rf"@{re.escape(username)}\b", " ", message.text, flags=re.IGNORECASE).strip()
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text: every message in private; in groups only mentions and replies to the bot."""
+    message = update.effective_message
+    if message.chat.type == ChatType.PRIVATE:
+        question = message.text.strip()
+    else:
+        question = _addressed_to_bot(message, context)
+        if question is None:
+            return  # group chatter: stay quiet
+    if not question:
+        await message.reply_text(USAGE, do_quote=True)
+        return
+    await _ask(update, context, question)
+
+
+async def towns(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/towns: the reports in the corpus with county, year and passage count."""
+    corpus = _service(context).index.corpus
+    counts: dict[str, int] = {}
+    for passage in corpus.passages:
+        counts[passage.source] = counts.get(passage.source, 0) + 1
+    await update.effective_message.reply_html(towns_html(corpus.reports, counts))
+
+
+async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload (admins): re-read the corpus folder and swap in the new index."""
+    message = update.effective_message
+    if not _is_admin(update, context):
+        await message.reply_text(ADMINS_ONLY, do_quote=True)
+        return
+    service = _service(context)
+    if service.reloading:
+        await message.reply_text("正在重新加载中，请等这次完成后再试。", do_quote=True)
+        return
+    await message.reply_text("开始重新加载报告，期间仍用原有报告回答问题……")
+    try:
+        summary = await service.reload()
+    except ReloadBusy:
+        await message.reply_text("正在重新加载中，请等这次完成后再试。", do_quote=True)
+        return
+    except ReloadFailed as exc:
+        await message.reply_text(f"❌ 重新加载失败，仍在使用原有报告。原因：{exc}", do_quote=True)
+        return
+    await message.reply_html(reload_html(summary), do_quote=True)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins): what people asked this week, what found nothing, feedback."""
+    if not _is_admin(update, context):
+        await update.effective_message.reply_text(ADMINS_ONLY, do_quote=True)
+        return
+    await update.effective_message.reply_html(stats_html(await _qlog(context).stats()))
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Inline buttons: `pg:<question>:<page>` pages, `fb:<question>:<±1>` votes."""
+    query = update.callback_query
+    match = re.fullmatch(r"(pg|fb):(\d+):(-?\d+)", query.data or "")
+    if not match:
+        await query.answer("这个按钮已失效。")
+        return
+    kind, question_id, value = match[1], int(match[2]), int(match[3])
+    qlog = _qlog(context)
+    user_id = update.effective_user.id if update.effective_user else None
+    chat_id = query.message.chat.id if query.message else None
+    logged = await qlog.question(question_id)
+    if logged is None:
+        await query.answer("找不到这条提问的记录，请重新提问。")
+        return
+    await qlog.record_event(
+        question_id, chat_id, user_id, "page" if kind == "pg" else "vote", value
+    )
+    if kind == "fb":
+        if user_id is not None:
+            await qlog.record_vote(question_id, user_id, 1 if value > 0 else -1)
+        await query.answer("谢谢反馈！")
+        return
+    answer = await answer_page(_service(context), logged, max(value, 0))
+    if not answer.has_hits:
+        await query.answer("没有更多结果了。")
+        return
+    await query.answer()
+    await query.edit_message_text(
+        answer.html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=answer_keyboard(question_id, answer.page, answer.result.total),
+    )
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log unexpected errors and tell the user something went wrong."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message:
+        try:
+            await update.effective_message.reply_text("抱歉，处理时出错了，请稍后再试。")
+        except Exception:
+            log.warning("could not tell the user about the error")

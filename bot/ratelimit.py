@@ -1,0 +1,24 @@
+"""A per-user limit on questions per minute (sliding window), kept in memory."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+
+class UserRateLimiter:
+    def __init__(self, limit: int, period: float = 60.0) -> None:
+        self.limit = limit
+        self.period = period
+        self._seen: dict[int, deque[float]] = {}
+
+    def allow(self, user_id: int, now: float | None = None) -> bool:
+        """Count one question for the user; False when over the limit (not counted)."""
+        now = time.monotonic() if now is None else now
+        times = self._seen.setdefault(user_id, deque())
+        while times and now - times[0] >= self.period:
+            times.popleft()
+        if len(times) >= self.limit:
+            return False
+        times.append(now)
+        return True

@@ -1,0 +1,252 @@
+"""Pure rendering: search results and admin reports as Telegram HTML (or plain text).
+
+Every corpus and user string is escaped; every message fits Telegram's 4096 characters;
+answers are written in the script the user wrote in.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from retrieval import Hit, Query, Report, SearchResult, to_simplified, to_traditional
+from retrieval.text import normalize
+
+from .querylog import Stats
+from .service import ReloadSummary
+
+PAGE_SIZE = 3
+MAX_MESSAGE = 4096
+TRADITIONAL = "traditional"
+SIMPLIFIED = "simplified"
+
+
+def in_script(text: str, script: str) -> str:
+    """The text in the user's script (HTML tags and entities are ASCII and unaffected)."""
+    return to_traditional(text) if script == TRADITIONAL else to_simplified(text)
+
+
+def _spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
+    """Merged character spans of the matched words inside a displayed text."""
+    norm = normalize(text)
+    if len(norm) != len(text):
+        return []  # script conversion changed the length: show the passage unmarked
+    spans = sorted(
+        (m.start(), m.end()) for form in forms if form for m in re.finditer(re.escape(form), norm)
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def excerpt(text: str, forms: Sequence[str], limit: int = 240) -> str:
+    """Escaped HTML of a passage: matched words in bold, cut around the first match."""
+    text = " ".join(text.split())
+    spans = _spans(text, forms)
+    start = 0
+    if len(text) > limit:
+        first = spans[0][0] if spans else 0
+        start = max(0, min(first - limit // 4, len(text) - limit))
+    end = min(len(text), start + limit)
+    out = ["…" if start else ""]
+    at = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out += [html.escape(text[at:s]), "<b>", html.escape(text[s:e]), "</b>"]
+        at = e
+    out.append(html.escape(text[at:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)
+
+
+def source_line(report: Report, section: str) -> str:
+    town = report.township or report.source
+    year = f"{report.year}年报告" if report.year else "年份不详"
+    parts = [f"<b>{html.escape(town)}</b>", html.escape(report.county or "县区不详"), year]
+    line = " · ".join(parts)
+    if section:
+        if len(section) > 70:
+            section = "…" + section[-69:]
+        line += f"\n<i>{html.escape(section)}</i>"
+    return line
+
+
+def _hit_block(n: int, hit: Hit, forms: Sequence[str], limit: int, script: str) -> str:
+    text = in_script(hit.passage.text, script)
+    section = in_script(hit.passage.section, script)
+    quote = excerpt(text, forms, limit)
+    return f"{n}. {source_line(hit.report, section)}\n<blockquote>{quote}</blockquote>"
+
+
+def answer_html(
+    result: SearchResult, forms: Sequence[Sequence[str]], script: str, page: int = 0
+) -> str:
+    """The answer to a question with hits: a header, then each hit with its source line.
+
+    `forms[i]` are the words to bold in hit i.
+    """
+    pages = -(-result.total // PAGE_SIZE)
+    header = f"找到 {result.total} 段相关内容"
+    header += f"（第 {page + 1}/{pages} 页）：" if pages > 1 else "："
+    for limit in (260, 180, 120, 60):
+        blocks = [
+            _hit_block(page * PAGE_SIZE + n, hit, hit_forms, limit, script)
+            for n, (hit, hit_forms) in enumerate(zip(result.hits, forms, strict=True), start=1)
+        ]
+        message = in_script("\n\n".join([header, *blocks]), script)
+        if len(message) <= MAX_MESSAGE:
+            return message
+    return message[: MAX_MESSAGE - 1] + "…"
+
+
+def corpus_summary(reports: Sequence[Report]) -> str:
+    towns = "、".join(f"{r.township or r.source}（{r.year or '年份不详'}）" for r in reports[:12])
+    more = f"等 {len(reports)} 份" if len(reports) > 12 else f"共 {len(reports)} 份"
+    return f"{towns}，{more}报告"
+
+
+def no_hits_html(query: Query, reports: Sequence[Report], script: str) -> str:
+    """Say plainly that nothing was found, what the corpus holds, and what to try."""
+    q = html.escape(query.text.strip()[:100])
+    lines = [f"没有找到与“{q}”相关的内容。"]
+    known_towns = {r.township_simplified for r in reports}
+    missing = [p for p in query.unknown_places if p not in known_towns]
+    if missing:
+        lines.append(f"语料中没有{html.escape('、'.join(missing))}的报告。")
+    years = {r.year for r in reports}
+    if query.years and not set(query.years) & years:
+        lines.append(f"语料中没有 {'、'.join(map(str, query.years))} 年的报告。")
+    lines.append(f"现有：{html.escape(corpus_summary(reports))}。")
+    if query.names_place or query.years:
+        lines.append("可以去掉镇名或年份再问一次，看看其他乡镇的做法。")
+    else:
+        lines.append("可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。")
+    return in_script("\n".join(lines), script)
+
+
+def answer_keyboard(question_id: int, page: int, total: int) -> InlineKeyboardMarkup:
+    """Paging and 👍/👎 buttons.
+
+    Callback data names the logged question (not memory), so buttons survive restarts.
+    """
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("◀ 上一页", callback_data=f"pg:{question_id}:{page - 1}"))
+    if (page + 1) * PAGE_SIZE < total:
+        nav.append(InlineKeyboardButton("下一页 ▶", callback_data=f"pg:{question_id}:{page + 1}"))
+    votes = [
+        InlineKeyboardButton("👍 有用", callback_data=f"fb:{question_id}:1"),
+        InlineKeyboardButton("👎 没用", callback_data=f"fb:{question_id}:-1"),
+    ]
+    return InlineKeyboardMarkup([nav, votes] if nav else [votes])
+
+
+def towns_html(reports: Sequence[Report], passage_counts: dict[str, int]) -> str:
+    if not reports:
+        return "语料中还没有报告。"
+    lines = [f"语料中共有 {len(reports)} 份报告："]
+    for r in reports:
+        town, county = html.escape(r.township or r.source), html.escape(r.county or "县区不详")
+        lines.append(
+            f"• <b>{town}</b> · {county} · {r.year or '年份不详'}年 · "
+            f"{passage_counts.get(r.source, 0)} 段"
+        )
+    return "\n".join(lines)[:MAX_MESSAGE]
+
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("ask", "提问，例如 /ask 别的镇怎么落实一村一法律顾问"),
+    ("towns", "查看语料中有哪些乡镇的报告"),
+    ("help", "使用说明"),
+    ("start", "开始使用"),
+    ("reload", "（管理员）重新加载报告"),
+    ("stats", "（管理员）查看提问统计"),
+)
+
+
+def help_html(bot_username: str | None) -> str:
+    at = f"@{bot_username}" if bot_username else "@机器人"
+    return "\n".join(
+        [
+            "<b>乡镇法治报告问答</b>",
+            "我从各乡镇的法治政府建设年度报告里找出最相关的原文段落，并注明乡镇、县区、年份和章节。",
+            "",
+            "<b>私聊</b>：直接发送问题即可。",
+            "<b>群聊</b>：",
+            f"• /ask 问题（或 /ask{at} 问题）",
+            f"• 在消息里 {html.escape(at)} 提问",
+            "• 回复我的回答继续追问，例如“那峰灵镇呢？”“2023年的呢”",
+            "群里的其他聊天我不会回应。",
+            "",
+            "<b>关于隐私模式</b>：机器人默认开启隐私模式，"
+            "在群里只能收到 / 开头的命令和对它消息的回复，"
+            f"有些情况下收不到 {html.escape(at)}。如果 @ 我没有反应，请改用 /ask，"
+            "或请群管理员把我设为管理员（或在 @BotFather 用 /setprivacy 关闭隐私模式）。",
+            "",
+            "<b>提问技巧</b>：写明乡镇名或年份会只看该镇、该年的报告，例如“王团镇2024年行政处罚多少件”；"
+            "用繁体提问会得到繁体回答。",
+            "",
+            "<b>命令</b>：",
+            *(f"/{name} — {html.escape(desc)}" for name, desc in COMMANDS),
+        ]
+    )
+
+
+def html_to_text(message: str) -> str:
+    """Plain text of a rendered message, for the console."""
+    message = re.sub(r"</?blockquote>", "\n", message)
+    message = re.sub(r"<b>|</b>", "*", message)
+    return html.unescape(re.sub(r"<[^>]+>", "", message)).replace("\n\n\n", "\n\n").strip()
+
+
+def _files(reports: Sequence[Report]) -> str:
+    return "、".join(
+        f"{html.escape(r.source)}（{html.escape(r.township or '乡镇不详')}）" for r in reports
+    )
+
+
+def reload_html(summary: ReloadSummary) -> str:
+    lines = [
+        f"✅ 重新加载完成，用时 {summary.seconds:.1f} 秒：{summary.reports} 份报告，"
+        f"{summary.passages} 个段落。"
+    ]
+    for label, reports in (
+        ("新增", summary.added),
+        ("删除", summary.removed),
+        ("更新", summary.changed),
+    ):
+        if reports:
+            lines.append(f"{label} {len(reports)} 份：{_files(reports)}")
+    if not (summary.added or summary.removed or summary.changed):
+        lines.append("报告没有变化。")
+    if summary.skipped:
+        lines.append(f"⚠️ 跳过 {len(summary.skipped)} 个文件：")
+        lines += [f"• {html.escape(s.source)}：{html.escape(s.reason)}" for s in summary.skipped]
+    return "\n".join(lines)[:MAX_MESSAGE]
+
+
+def stats_html(stats: Stats, days: int = 7) -> str:
+    lines = [f"<b>最近 {days} 天共 {stats.total} 个提问</b>"]
+    for chat_id, chat_type, count in stats.by_chat:
+        lines.append(f"• 会话 {chat_id}（{html.escape(chat_type)}）：{count}")
+    if stats.frequent:
+        lines.append("\n<b>最常见的问题</b>")
+        lines += [
+            f"{n}. {html.escape(q[:60])}（{c}次）" for n, (q, c) in enumerate(stats.frequent, 1)
+        ]
+    if stats.no_hits:
+        lines.append("\n<b>最近没有找到答案的问题</b>")
+        lines += [
+            f"• {html.escape(q[:60])}（{ts[:16].replace('T', ' ')} UTC）" for q, ts in stats.no_hits
+        ]
+    lines.append(f"\n反馈：👍 {stats.up}  👎 {stats.down}")
+    return "\n".join(lines)[:MAX_MESSAGE]

@@ -1,0 +1,62 @@
+"""Settings read once from the environment, validated with one clear line per problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{10,}$")
+
+
+class SettingsError(ValueError):
+    """A missing or malformed setting; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    base_url: str | None
+    admin_ids: frozenset[int]
+    corpus_dir: Path
+    query_log_path: Path
+    questions_per_minute: int = 6
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, need_token: bool = True) -> Settings:
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+        if need_token and token is None:
+            raise SettingsError("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)")
+        if token is not None and not _TOKEN.match(token):
+            raise SettingsError("TELEGRAM_BOT_TOKEN is malformed (expected 123456:ABC-DEF…)")
+        base_url = env.get("TELEGRAM_BASE_URL", "").strip() or None
+        if base_url is not None and not re.match(r"^https?://", base_url):
+            raise SettingsError(
+                f"TELEGRAM_BASE_URL must start with http:// or https://: {base_url}"
+            )
+        admin_ids = set()
+        for part in env.get("ADMIN_USER_IDS", "").replace(" ", "").split(","):
+            if not part:
+                continue
+            if not re.fullmatch(r"-?\d+", part):
+                raise SettingsError(f"ADMIN_USER_IDS must be comma-separated numeric ids: {part!r}")
+            admin_ids.add(int(part))
+        corpus_dir = Path(env.get("CORPUS_DIR", "").strip() or ROOT / "seeds")
+        if not corpus_dir.is_dir():
+            raise SettingsError(f"CORPUS_DIR is not a folder: {corpus_dir}")
+        log_path = Path(env.get("QUERY_LOG_PATH", "").strip() or ROOT / "data" / "queries.sqlite3")
+        if log_path.is_dir():
+            raise SettingsError(f"QUERY_LOG_PATH is a folder, not a file: {log_path}")
+        rate = env.get("QUESTIONS_PER_MINUTE", "").strip() or "6"
+        if not rate.isdigit() or int(rate) < 1:
+            raise SettingsError(f"QUESTIONS_PER_MINUTE must be a positive whole number: {rate!r}")
+        return cls(
+            token=token,
+            base_url=base_url,
+            admin_ids=frozenset(admin_ids),
+            corpus_dir=corpus_dir,
+            query_log_path=log_path,
+            questions_per_minute=int(rate),
+        )
