@@ -47,6 +47,8 @@ async def post_shutdown(app: Application) -> None:
 
 
 def build_application(settings: Settings) -> Application:
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     builder = (
         ApplicationBuilder()
         .token(settings.token)

@@ -39,7 +39,7 @@ def _spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
     )
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and start <= merged[-1][1]:
+        if merged and start < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))

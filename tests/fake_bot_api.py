@@ -1,0 +1,213 @@
+"""A fake Telegram Bot API on 127.0.0.1: the only stand-in in the bot tests.
+
+It serves getUpdates (long polling) from a queue the test fills, records every other
+call, and answers sendMessage/editMessageText with real-looking Message objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BOT_ID = 999000
+BOT_USERNAME = "township_qa_bot"
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "乡镇问答", "username": BOT_USERNAME}
+
+
+class FakeBotAPI:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+        self.paths: list[str] = []
+        self._updates: list[dict] = []
+        self._cond = threading.Condition()
+        self._next_update = 1
+        self._next_message = 1000
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:  # keep test output quiet
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                fake._respond(self, body)
+
+            do_GET = do_POST
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    def start(self) -> FakeBotAPI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # --- the HTTP side -------------------------------------------------------------
+    def _respond(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        self.paths.append(handler.path)
+        method = handler.path.rstrip("/").rsplit("/", 1)[-1]
+        params = self._params(handler.headers.get("Content-Type", ""), body)
+        if method == "getUpdates":
+            result: object = self._get_updates(params)
+        else:
+            result = self._result(method, params)
+            if isinstance(result, dict) and "message_id" in result:
+                params["_result"] = result  # what the bot got back, for replies in tests
+            with self._cond:
+                self.calls.append((method, params))
+        payload = json.dumps({"ok": True, "result": result}).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            handler.wfile.write(payload)  # fails when the bot stopped polling mid-request
+
+    @staticmethod
+    def _params(content_type: str, body: bytes) -> dict:
+        if "json" in content_type:
+            return json.loads(body or b"{}")
+        raw = dict(urllib.parse.parse_qsl(body.decode()))
+        out: dict = {}
+        for key, value in raw.items():
+            if key == "text":
+                out[key] = value
+                continue
+            try:
+                out[key] = json.loads(value)
+            except ValueError:
+                out[key] = value
+        return out
+
+    def _get_updates(self, params: dict) -> list[dict]:
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+        with self._cond:
+            while True:
+                ready = [u for u in self._updates if u["update_id"] >= offset]
+                remaining = deadline - time.monotonic()
+                if ready or remaining <= 0:
+                    return ready
+                self._cond.wait(remaining)
+
+    def _message(self, chat_id: int, text: str, params: dict) -> dict:
+        with self._cond:
+            self._next_message += 1
+            message_id = self._next_message
+        chat_type = "private" if chat_id > 0 else "supergroup"
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": chat_type},
+            "from": BOT_USER,
+            "text": text,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def _result(self, method: str, params: dict) -> object:
+        if method == "getMe":
+            return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False}
+        if method == "sendMessage":
+            return self._message(int(params["chat_id"]), _plain(params["text"]), params)
+        if method == "editMessageText":
+            message = self._message(int(params["chat_id"]), _plain(params["text"]), params)
+            message["message_id"] = int(params["message_id"])
+            return message
+        return True  # setMyCommands, answerCallbackQuery, deleteWebhook, close, ...
+
+    # --- the test side -------------------------------------------------------------
+    def _push(self, update: dict) -> dict:
+        with self._cond:
+            update["update_id"] = self._next_update
+            self._next_update += 1
+            self._updates.append(update)
+            self._cond.notify_all()
+        return update
+
+    def send_text(
+        self,
+        text: str,
+        *,
+        chat_id: int = 1,
+        user_id: int = 1,
+        reply_to: dict | None = None,
+    ) -> dict:
+        """A user writes `text` in a chat (positive id: private, negative: group)."""
+        with self._cond:
+            self._next_message += 1
+            message_id = self._next_message
+        chat = (
+            {"id": chat_id, "type": "private", "first_name": "用户"}
+            if chat_id > 0
+            else {"id": chat_id, "type": "supergroup", "title": "司法所工作群"}
+        )
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}"},
+            "text": text,
+        }
+        entities = []
+        if m := re.match(r"/\w+(@\w+)?", text):
+            entities.append({"type": "bot_command", "offset": 0, "length": len(m[0])})
+        for m in re.finditer(r"(?<!\S)@\w+", text):
+            entities.append({"type": "mention", "offset": m.start(), "length": len(m[0])})
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        self._push({"message": message})
+        return message
+
+    def press(self, message: dict, data: str, *, user_id: int = 1) -> None:
+        """A user presses an inline button under one of the bot's messages."""
+        self._push(
+            {
+                "callback_query": {
+                    "id": f"cb{time.monotonic_ns()}",
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}"},
+                    "chat_instance": "ci",
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+
+    def sent(self, method: str = "sendMessage") -> list[dict]:
+        with self._cond:
+            return [params for name, params in self.calls if name == method]
+
+    async def wait_for(self, method: str = "sendMessage", count: int = 1, timeout: float = 15):
+        """The first `count` calls of a method, waiting for them to arrive."""
+        deadline = time.monotonic() + timeout
+        while len(self.sent(method)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {count}x {method} within {timeout}s: {self.calls}")
+            await asyncio.sleep(0.02)
+        return self.sent(method)[:count]
+
+    @staticmethod
+    def reply_target(params: dict) -> dict:
+        """The bot's message for a recorded sendMessage, as a user's reply quotes it."""
+        return params["_result"]
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text)
