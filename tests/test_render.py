@@ -1,0 +1,77 @@
+"""Rendering is pure: escaping, length limit, excerpts, scripts, no-match messages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.render import (
+    COMMANDS,
+    MAX_MESSAGE,
+    SIMPLIFIED,
+    TRADITIONAL,
+    answer_html,
+    excerpt,
+    help_html,
+    html_to_text,
+    no_hits_html,
+)
+
+from .conftest import ROOT
+
+
+def test_excerpt_bolds_matches_escapes_and_cuts_around_the_match():
+    text = "前言<script>。" + "甲" * 300 + "落实执法记录仪制度" + "乙" * 300
+    out = excerpt(text, ["执法记录仪"], limit=100)
+    assert "<b>执法记录仪</b>" in out
+    assert out.startswith("…") and out.endswith("…")
+    assert "<script>" not in out
+    assert len(html_to_text(out)) <= 104
+
+
+def test_excerpt_escapes_corpus_text():
+    assert excerpt("A<b>&B 普法", ["普法"]) == "A&lt;b&gt;&amp;B <b>普法</b>"
+
+
+def test_answer_fits_telegram_limit_even_for_huge_passages(seed_index):
+    result = seed_index.search("法治宣传", top_k=3)
+    long = tuple(
+        dataclasses.replace(h, passage=dataclasses.replace(h.passage, text=h.passage.text * 30))
+        for h in result.hits
+    )
+    message = answer_html(dataclasses.replace(result, hits=long), [["普法"]] * 3, SIMPLIFIED)
+    assert len(message) <= MAX_MESSAGE
+    assert message.count("<blockquote>") == 3
+
+
+def test_answer_in_users_script(seed_index):
+    result = seed_index.search("执法记录仪", top_k=1)
+    simp = answer_html(result, [["执法记录仪"]], SIMPLIFIED)
+    trad = answer_html(result, [["执法记录仪"]], TRADITIONAL)
+    assert "潭湾镇" in simp and "<b>执法记录仪</b>" in simp
+    assert "潭灣鎮" in trad and "<b>執法記錄儀</b>" in trad and "相關內容" in trad
+
+
+def test_no_hits_message_escapes_and_suggests(seed_index):
+    query = seed_index.parse("<b>城关镇</b>的法律顾问")
+    message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED)
+    assert "&lt;b&gt;城关镇&lt;/b&gt;" in message
+    assert "语料中没有城关镇的报告" in message
+    assert "王团镇（2024）" in message and "去掉镇名或年份" in message
+
+
+def test_no_hits_for_missing_year(seed_index):
+    message = no_hits_html(seed_index.parse("2019年普法"), seed_index.corpus.reports, SIMPLIFIED)
+    assert "语料中没有 2019 年的报告" in message
+
+
+def test_every_command_is_in_help_and_readme():
+    help_text = help_html("township_qa_bot")
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for name, _ in COMMANDS:
+        assert f"/{name}" in help_text
+        assert f"/{name}" in readme
+
+
+def test_help_explains_groups_and_privacy_mode():
+    text = help_html("township_qa_bot")
+    assert "/ask@township_qa_bot" in text and "隐私模式" in text and "私聊" in text
