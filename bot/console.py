@@ -20,9 +20,7 @@ async def _command(line: str, service: SearchService, qlog: QueryLog) -> str:
     if line in ("/help", "/start"):
         return html_to_text(help_html(None))
     if line == "/towns":
-        counts: dict[str, int] = {}
-        for passage in service.index.corpus.passages:
-            counts[passage.source] = counts.get(passage.source, 0) + 1
+        counts = service.index.corpus.passage_counts()
         return html_to_text(towns_html(service.index.corpus.reports, counts))
     if line == "/reload":
         try:

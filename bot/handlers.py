@@ -125,9 +125,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def towns(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/towns: the reports in the corpus with county, year and passage count."""
     corpus = _service(context).index.corpus
-    counts: dict[str, int] = {}
-    for passage in corpus.passages:
-        counts[passage.source] = counts.get(passage.source, 0) + 1
+    counts = corpus.passage_counts()
     await update.effective_message.reply_html(towns_html(corpus.reports, counts))
 
 

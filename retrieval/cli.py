@@ -47,9 +47,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_reports(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus)
-    counts: dict[str, int] = {}
-    for passage in corpus.passages:
-        counts[passage.source] = counts.get(passage.source, 0) + 1
+    counts = corpus.passage_counts()
     rows: list[dict] = [
         {
             "source": r.source,

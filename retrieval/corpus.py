@@ -14,6 +14,7 @@ from .metadata import extract
 from .models import Passage, Report, SkippedFile
 from .passages import split_passages
 from .reading import UnreadableReport, corpus_files, decode_report, read_report_text
+from .table import PassageTable
 from .text import to_simplified
 
 CATALOG = "catalog.csv"
@@ -25,11 +26,11 @@ class Corpus:
     """Reports in file-name order, their passages in reading order, and what was skipped."""
 
     reports: tuple[Report, ...]
-    passages: tuple[Passage, ...]
+    passages: PassageTable
     skipped: tuple[SkippedFile, ...]
 
-    def report_of(self, source: str) -> Report:
-        return next(r for r in self.reports if r.source == source)
+    def passage_counts(self) -> dict[str, int]:
+        return self.passages.counts()
 
 
 def read_catalog(corpus: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
@@ -111,4 +112,5 @@ def load_corpus(corpus: Path) -> Corpus:
             continue
         reports.append(report)
         passages.extend(found)
-    return Corpus(tuple(reports), tuple(passages), tuple(skipped))
+    table = PassageTable.build(passages, [r.source for r in reports])
+    return Corpus(tuple(reports), table, tuple(skipped))

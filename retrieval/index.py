@@ -41,31 +41,32 @@ def passage_tokens(pipeline: TextPipeline, passage: Passage) -> list[str]:
 
 
 class Index:
-    """Passages of a corpus, tokenised and scored by BM25."""
+    """Passages of a corpus with their BM25 postings. Immutable once built."""
 
-    def __init__(
-        self,
-        corpus: Corpus,
-        pipeline: TextPipeline,
-        params: BM25Params | None = None,
-        tokens: Sequence[Sequence[str]] | None = None,
-    ) -> None:
+    def __init__(self, corpus: Corpus, pipeline: TextPipeline, bm25: SparseBM25) -> None:
+        if bm25.n_docs != len(corpus.passages):
+            raise ValueError("index and corpus differ in passage count")
         self.corpus = corpus
         self.pipeline = pipeline
-        self.params = params or BM25Params()
-        for report in corpus.reports:  # township names stay whole in both passages and questions
-            if report.township_simplified:
-                pipeline.add_word(report.township_simplified)
-        if tokens is None:
-            tokens = [passage_tokens(pipeline, p) for p in corpus.passages]
-        self.bm25 = SparseBM25.from_tokens(tokens, self.params)
+        self.bm25 = bm25
+        self.params = bm25.params
         self.places = Places.of(corpus.reports)
-        order = {r.source: i for i, r in enumerate(corpus.reports)}
-        self.report_of = np.array([order[p.source] for p in corpus.passages], dtype=np.int32)
+        self.report_of = np.asarray(corpus.passages.report_of)
+        reports = corpus.reports
+        self._town_of = np.array([r.township_simplified or "" for r in reports], dtype=object)
+        self._county_of = np.array([r.county or "" for r in reports], dtype=object)
+        self._year_of = np.array([r.year or 0 for r in reports], dtype=np.int32)
+
+    @classmethod
+    def from_corpus(
+        cls, corpus: Corpus, pipeline: TextPipeline, params: BM25Params | None = None
+    ) -> Index:
+        tokens = [passage_tokens(pipeline, p) for p in corpus.passages]
+        return cls(corpus, pipeline, SparseBM25.from_tokens(tokens, params or BM25Params()))
 
     @classmethod
     def build(cls, corpus_dir: Path, params: BM25Params | None = None) -> Index:
-        return cls(load_corpus(corpus_dir), default_pipeline(), params)
+        return cls.from_corpus(load_corpus(corpus_dir), default_pipeline(), params)
 
     def __len__(self) -> int:
         return len(self.corpus.passages)
@@ -75,18 +76,17 @@ class Index:
 
     def _allowed_reports(self, query: Query) -> np.ndarray | None:
         """Mask of reports the question's filters allow (None: all)."""
-        reports = self.corpus.reports
         if not (query.names_place or query.years):
             return None
-        mask = np.ones(len(reports), dtype=bool)
+        mask = np.ones(len(self.corpus.reports), dtype=bool)
         if query.unknown_places and not query.townships:
             mask[:] = False  # a town we have no report for: say nothing rather than guess
         if query.townships:
-            mask &= [r.township_simplified in query.townships for r in reports]
+            mask &= np.isin(self._town_of, list(query.townships))
         if query.counties:
-            mask &= [r.county in query.counties for r in reports]
+            mask &= np.isin(self._county_of, list(query.counties))
         if query.years:
-            mask &= [r.year in query.years for r in reports]
+            mask &= np.isin(self._year_of, list(query.years))
         return mask
 
     def search(self, question: str | Query, top_k: int = 5, offset: int = 0) -> SearchResult:

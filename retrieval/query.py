@@ -51,17 +51,30 @@ class Places:
         return cls(towns, counties, frozenset(years))
 
 
+def _spellings_in(text: str, spellings: dict[str, str], longest: int = 12) -> list[str]:
+    """Known names in the text, longest first, by dictionary lookup of every substring.
+
+    Costs a few hundred lookups per question however many towns the corpus holds.
+    """
+    found = {
+        text[i : i + n]
+        for i in range(len(text))
+        for n in range(2, min(longest, len(text) - i) + 1)
+        if text[i : i + n] in spellings
+    }
+    return sorted(found, key=len, reverse=True)
+
+
 def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Query:
     """Split a question into search terms and the township/county/year filters it names."""
     text = normalize(question)
     towns: list[str] = []
     counties: list[str] = []
     for spellings, found in ((places.towns, towns), (places.counties, counties)):
-        for spelling in sorted(spellings, key=len, reverse=True):
-            if spelling in text:
-                if spellings[spelling] not in found:
-                    found.append(spellings[spelling])
-                text = text.replace(spelling, " ")
+        for spelling in _spellings_in(text, spellings):
+            if spellings[spelling] not in found:
+                found.append(spellings[spelling])
+            text = text.replace(spelling, " ")
     years = [int(y) for y in _YEAR.findall(text)]
     text = _YEAR.sub(" ", text)
     unknown = []

@@ -17,7 +17,7 @@ DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 
 @pytest.fixture(scope="session")
 def seed_index() -> Index:
-    return Index(load_corpus(SEEDS), default_pipeline())
+    return Index.from_corpus(load_corpus(SEEDS), default_pipeline())
 
 
 @pytest.fixture

@@ -1,0 +1,130 @@
+"""Passages stored column-wise in numpy arrays, so a large corpus loads by memory map.
+
+A million `Passage` objects would cost over a gigabyte and seconds to unpickle; the table
+keeps texts as one UTF-8 buffer with offsets and builds a `Passage` only when one is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import overload
+
+import numpy as np
+
+from .models import Passage
+
+_ARRAYS = ("ids", "text_blob", "text_ends", "section_of", "report_of")
+
+
+class PassageTable(Sequence[Passage]):
+    def __init__(
+        self,
+        ids: np.ndarray,
+        text_blob: np.ndarray,
+        text_ends: np.ndarray,
+        section_of: np.ndarray,
+        report_of: np.ndarray,
+        sections: list[str],
+        sources: list[str],
+    ) -> None:
+        self.ids = ids  # fixed-width ASCII ids
+        self.text_blob = text_blob  # uint8, all texts as UTF-8, back to back
+        self.text_ends = text_ends  # int64 end offset of each text in the blob
+        self.section_of = section_of  # int32 index into `sections`
+        self.report_of = report_of  # int32 index into `sources` (the corpus' reports)
+        self.sections = sections
+        self.sources = sources
+        if not (len(ids) == len(text_ends) == len(section_of) == len(report_of)):
+            raise ValueError("passage table columns differ in length")
+
+    @classmethod
+    def build(cls, passages: Sequence[Passage], sources: list[str]) -> PassageTable:
+        order = {s: i for i, s in enumerate(sources)}
+        section_index: dict[str, int] = {}
+        encoded = [p.text.encode() for p in passages]
+        return cls(
+            ids=np.array([p.id.encode() for p in passages], dtype="S24"),
+            text_blob=np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            text_ends=np.cumsum([len(e) for e in encoded], dtype=np.int64),
+            section_of=np.array(
+                [section_index.setdefault(p.section, len(section_index)) for p in passages],
+                dtype=np.int32,
+            ),
+            report_of=np.array([order[p.source] for p in passages], dtype=np.int32),
+            sections=list(section_index),
+            sources=list(sources),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[PassageTable], sources: list[str]) -> PassageTable:
+        """Join one-report tables in order; part i's passages belong to sources[i]."""
+        if not parts:
+            return cls.build([], sources)
+        offsets = np.cumsum([0] + [len(p.text_blob) for p in parts[:-1]], dtype=np.int64)
+        section_index: dict[str, int] = {}
+        section_of = []
+        for part in parts:
+            remap = np.array(
+                [section_index.setdefault(s, len(section_index)) for s in part.sections] or [0],
+                dtype=np.int32,
+            )
+            section_of.append(remap[part.section_of])
+        return cls(
+            ids=np.concatenate([p.ids for p in parts]),
+            text_blob=np.concatenate([p.text_blob for p in parts]),
+            text_ends=np.concatenate(
+                [p.text_ends + o for p, o in zip(parts, offsets, strict=True)]
+            ),
+            section_of=np.concatenate(section_of),
+            report_of=np.repeat(np.arange(len(parts), dtype=np.int32), [len(p) for p in parts]),
+            sections=list(section_index),
+            sources=list(sources),
+        )
+
+    def __len__(self) -> int:
+        return len(self.text_ends)
+
+    def text(self, i: int) -> str:
+        start = int(self.text_ends[i - 1]) if i else 0
+        return self.text_blob[start : int(self.text_ends[i])].tobytes().decode()
+
+    def _passage(self, i: int) -> Passage:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return Passage(
+            id=self.ids[i].decode(),
+            source=self.sources[self.report_of[i]],
+            section=self.sections[self.section_of[i]],
+            text=self.text(i),
+        )
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Passage]: ...
+    def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
+        if isinstance(i, slice):
+            return [self._passage(j) for j in range(*i.indices(len(self)))]
+        return self._passage(int(i))
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (self._passage(i) for i in range(len(self)))
+
+    def counts(self) -> dict[str, int]:
+        """Passages per report source."""
+        per = np.bincount(self.report_of, minlength=len(self.sources))
+        return {s: int(n) for s, n in zip(self.sources, per, strict=True)}
+
+    def save(self, folder: Path) -> dict:
+        """Write the arrays as .npy files; returns the picklable rest."""
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name))
+        return {"sections": self.sections, "sources": self.sources}
+
+    @classmethod
+    def load(cls, folder: Path, rest: dict) -> PassageTable:
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        return cls(**arrays, **rest)
