@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 async def post_init(app: Application) -> None:
     """Create the shared objects: index, query log (one writer), limiter; register commands."""
     settings: Settings = app.bot_data["settings"]
-    app.bot_data["service"] = await SearchService.start(settings.corpus_dir)
+    app.bot_data["service"] = await SearchService.start(settings.corpus_dir, settings.index_cache)
     app.bot_data["query_log"] = await QueryLog(settings.query_log_path).open()
     app.bot_data["limiter"] = UserRateLimiter(settings.questions_per_minute)
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMANDS])

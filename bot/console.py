@@ -36,7 +36,7 @@ async def run_console(
     settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
     """Read questions line by line; each one may follow up on the previous answer."""
-    service = await SearchService.start(settings.corpus_dir)
+    service = await SearchService.start(settings.corpus_dir, settings.index_cache)
     qlog = await QueryLog(settings.query_log_path).open()
     index = service.index
     print(f"已加载 {len(index.corpus.reports)} 份报告、{len(index)} 个段落。", file=stdout)

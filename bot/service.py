@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval import Index, Report, SearchResult, SkippedFile
+from retrieval.build import BuildFailed, build_in_subprocess
 from retrieval.reading import UnreadableReport
 
 
@@ -30,12 +31,16 @@ class ReloadSummary:
     skipped: tuple[SkippedFile, ...]
 
 
-def build_index(corpus_dir: Path) -> Index:
-    """Build a complete index, or raise ReloadFailed with a reason an admin understands."""
+def load_index(corpus_dir: Path, cache_dir: Path) -> Index:
+    """A complete index, or ReloadFailed with a reason an admin understands.
+
+    The index is built in a separate low-priority process (see `build_in_subprocess`), so
+    questions keep being answered quickly while a reload tokenises.
+    """
     try:
-        index = Index.build(corpus_dir)
-    except (OSError, UnreadableReport) as exc:
-        raise ReloadFailed(f"无法读取语料目录 {corpus_dir}：{exc}") from exc
+        index = build_in_subprocess(corpus_dir, cache_dir)
+    except (OSError, UnreadableReport, BuildFailed) as exc:
+        raise ReloadFailed(f"无法建立索引（{corpus_dir}）：{exc}") from exc
     if not index.corpus.reports:
         reasons = "；".join(f"{s.source}（{s.reason}）" for s in index.corpus.skipped)
         raise ReloadFailed("语料目录中没有可读取的报告" + (f"：{reasons}" if reasons else ""))
@@ -59,14 +64,17 @@ def compare(old: Index, new: Index, seconds: float) -> ReloadSummary:
 class SearchService:
     """Holds the current index. Readers take `self.index` once per request."""
 
-    def __init__(self, corpus_dir: Path, index: Index) -> None:
+    def __init__(self, corpus_dir: Path, cache_dir: Path, index: Index) -> None:
         self.corpus_dir = corpus_dir
+        self.cache_dir = cache_dir
         self.index = index
         self._reload_lock = asyncio.Lock()
 
     @classmethod
-    async def start(cls, corpus_dir: Path) -> SearchService:
-        return cls(corpus_dir, await asyncio.to_thread(build_index, corpus_dir))
+    async def start(cls, corpus_dir: Path, cache_dir: Path) -> SearchService:
+        return cls(
+            corpus_dir, cache_dir, await asyncio.to_thread(load_index, corpus_dir, cache_dir)
+        )
 
     @property
     def reloading(self) -> bool:
@@ -82,6 +90,6 @@ class SearchService:
             raise ReloadBusy
         async with self._reload_lock:
             started = time.perf_counter()
-            new = await asyncio.to_thread(build_index, self.corpus_dir)
+            new = await asyncio.to_thread(load_index, self.corpus_dir, self.cache_dir)
             old, self.index = self.index, new
             return compare(old, new, time.perf_counter() - started)

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.build import default_cache_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{10,}$")
 
@@ -23,6 +25,7 @@ class Settings:
     corpus_dir: Path
     query_log_path: Path
     questions_per_minute: int = 6
+    cache_dir: Path = ROOT / "data" / "cache"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, need_token: bool = True) -> Settings:
@@ -52,6 +55,9 @@ class Settings:
         rate = env.get("QUESTIONS_PER_MINUTE", "").strip() or "6"
         if not rate.isdigit() or int(rate) < 1:
             raise SettingsError(f"QUESTIONS_PER_MINUTE must be a positive whole number: {rate!r}")
+        cache_dir = Path(env.get("INDEX_CACHE_DIR", "").strip() or ROOT / "data" / "cache")
+        if cache_dir.exists() and not cache_dir.is_dir():
+            raise SettingsError(f"INDEX_CACHE_DIR is not a folder: {cache_dir}")
         return cls(
             token=token,
             base_url=base_url,
@@ -59,4 +65,10 @@ class Settings:
             corpus_dir=corpus_dir,
             query_log_path=log_path,
             questions_per_minute=int(rate),
+            cache_dir=cache_dir,
         )
+
+    @property
+    def index_cache(self) -> Path:
+        """This corpus's cache folder (one per corpus folder)."""
+        return default_cache_dir(self.corpus_dir, self.cache_dir)

@@ -1,6 +1,7 @@
 """Retrieval engine: township reports → cited passages (pure, synchronous)."""
 
 from .bm25 import BM25Params, SparseBM25
+from .build import build_index
 from .corpus import Corpus, load_corpus, parse_report
 from .index import Index, SearchResult
 from .models import Hit, Passage, Query, Report, SkippedFile
@@ -19,6 +20,7 @@ __all__ = [
     "SkippedFile",
     "SparseBM25",
     "TextPipeline",
+    "build_index",
     "default_pipeline",
     "follow_up",
     "is_traditional",

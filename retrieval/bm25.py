@@ -66,14 +66,39 @@ class SparseBM25:
     ) -> SparseBM25:
         lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
         flat = np.fromiter((t for d in docs for t in d), dtype=np.int64, count=int(lengths.sum()))
-        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        keys, tf = np.unique(flat * max(len(docs), 1) + doc_of, return_counts=True)
-        terms = keys // max(len(docs), 1)
+        return cls.from_flat(vocab, flat, lengths, params)
+
+    @classmethod
+    def from_flat(
+        cls, vocab: dict[str, int], flat: np.ndarray, lengths: np.ndarray, params: BM25Params
+    ) -> SparseBM25:
+        """Build from all passages' token ids back to back and each passage's length."""
+        n_docs = max(len(lengths), 1)
+        doc_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        keys, tf = np.unique(flat.astype(np.int64) * n_docs + doc_of, return_counts=True)
+        terms = keys // n_docs
         starts = np.searchsorted(terms, np.arange(len(vocab) + 1)).astype(np.int64)
-        post_docs = (keys % max(len(docs), 1)).astype(np.int32)
-        return cls(
-            vocab, starts, post_docs, tf.astype(np.int32), lengths.astype(np.float64), params
-        )
+        post_docs = (keys % n_docs).astype(np.int32)
+        doc_len = np.asarray(lengths, dtype=np.float64)
+        return cls(vocab, starts, post_docs, tf.astype(np.int32), doc_len, params)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The postings as arrays, for saving (see `from_arrays`)."""
+        return {
+            "starts": self.starts,
+            "post_docs": self.post_docs,
+            "post_tf": self.post_tf,
+            "doc_len": self.doc_len,
+        }
+
+    @classmethod
+    def from_arrays(
+        cls, terms: Sequence[str], arrays: dict[str, np.ndarray], params: BM25Params
+    ) -> SparseBM25:
+        if len(arrays["starts"]) != len(terms) + 1:
+            raise ValueError("postings do not match the vocabulary")
+        vocab = {t: i for i, t in enumerate(terms)}
+        return cls(vocab, **arrays, params=params)
 
     def _idf(self) -> np.ndarray:
         n, df, p = self.n_docs, self.df, self.params

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .build import build_index, default_cache_dir
 from .corpus import load_corpus
-from .index import Index, SearchResult
+from .index import SearchResult
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -29,7 +31,8 @@ def _human(result: SearchResult) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    index = Index.build(args.corpus)
+    cache = None if args.no_cache else (args.cache or default_cache_dir(args.corpus))
+    index = build_index(args.corpus, cache_dir=cache)
     for skipped in index.corpus.skipped:
         print(f"跳过 {skipped.source}: {skipped.reason}", file=sys.stderr)
     questions = [args.query] if args.query else (line.rstrip("\n") for line in sys.stdin)
@@ -77,6 +80,12 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    index = build_index(args.corpus, cache_dir=args.cache, workers=args.workers, nice=args.nice)
+    print(f"{len(index.corpus.reports)} reports, {len(index)} passages", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -92,12 +101,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     search.add_argument("--top-k", type=int, default=5)
     search.add_argument("--json", action="store_true")
     search.add_argument("query", nargs="?")
+    search.add_argument("--cache", type=Path, help="索引缓存目录（默认 data/cache/ 下）")
+    search.add_argument("--no-cache", action="store_true", help="不读写索引缓存")
     search.set_defaults(func=cmd_search)
 
     reports = sub.add_parser("reports", help="列出语料中的报告及其元数据")
     reports.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     reports.add_argument("--json", action="store_true")
     reports.set_defaults(func=cmd_reports)
+
+    build = sub.add_parser("build", help="建立索引缓存（供重新加载使用）")
+    build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    build.add_argument("--cache", type=Path, required=True)
+    build.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    build.add_argument("--nice", type=int, default=0, help="降低建索引进程的优先级")
+    build.set_defaults(func=cmd_build)
 
     bench = sub.add_parser("bench", help="性能基准（合成语料）")
     bench.add_argument("--passages", type=int, default=10_000)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from .bm25 import BM25Params, SparseBM25
-from .corpus import Corpus, load_corpus
+from .corpus import Corpus
 from .models import Hit, Passage, Query
 from .query import Places, parse_question
-from .text import TextPipeline, default_pipeline
+from .text import TextPipeline
 
 # Relevance: a passage must cover at least this share of the question's weight (see
 # `_coverage`). Measured on 22 off-topic questions (天气, 火锅店, 身份证…) and 46 in-scope
@@ -63,10 +62,6 @@ class Index:
     ) -> Index:
         tokens = [passage_tokens(pipeline, p) for p in corpus.passages]
         return cls(corpus, pipeline, SparseBM25.from_tokens(tokens, params or BM25Params()))
-
-    @classmethod
-    def build(cls, corpus_dir: Path, params: BM25Params | None = None) -> Index:
-        return cls.from_corpus(load_corpus(corpus_dir), default_pipeline(), params)
 
     def __len__(self) -> int:
         return len(self.corpus.passages)

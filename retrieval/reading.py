@@ -43,19 +43,20 @@ def decode_report(data: bytes) -> str:
     raise UnreadableReport("无法识别文件编码（支持 UTF-8 和 GBK/GB18030）")
 
 
-def read_report_text(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> str:
-    """Read one report file as text, or raise UnreadableReport with the reason."""
+def read_report_bytes(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> bytes:
+    """A report file's bytes, or UnreadableReport when it is missing or too large."""
     try:
         size = path.stat().st_size
+        if size > max_bytes:
+            raise UnreadableReport(f"文件过大（{size // 1024} KB，上限 {max_bytes // 1024} KB）")
+        return path.read_bytes()
     except OSError as exc:
         raise UnreadableReport(f"无法读取: {exc.strerror or exc}") from exc
-    if size > max_bytes:
-        raise UnreadableReport(f"文件过大（{size // 1024} KB，上限 {max_bytes // 1024} KB）")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableReport(f"无法读取: {exc.strerror or exc}") from exc
-    return decode_report(data)
+
+
+def read_report_text(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> str:
+    """Read one report file as text, or raise UnreadableReport with the reason."""
+    return decode_report(read_report_bytes(path, max_bytes))
 
 
 def _looks_like_text(text: str) -> bool:

@@ -115,12 +115,7 @@ class TextPipeline:
     @functools.cached_property
     def fingerprint(self) -> str:
         """Changes whenever the dictionary, stopwords or synonyms change."""
-        digest = hashlib.sha1()
-        for name in ("dict.txt", "stopwords.txt", "synonyms.txt"):
-            path = self.data_dir / name
-            digest.update(name.encode())
-            digest.update(path.read_bytes() if path.exists() else b"")
-        return digest.hexdigest()[:16]
+        return data_fingerprint(self.data_dir)
 
     def tokens(self, text: str) -> list[str]:
         """Matching tokens of a text: normalised, segmented, filtered, synonyms folded."""
@@ -183,7 +178,24 @@ class TextPipeline:
         return sorted(forms, key=len, reverse=True)
 
 
+def data_fingerprint(data_dir: Path) -> str:
+    """A hash of the files that shape tokens: dictionary, stopwords, synonyms."""
+    digest = hashlib.sha1()
+    for name in ("dict.txt", "stopwords.txt", "synonyms.txt"):
+        path = data_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:16]
+
+
 @functools.lru_cache(maxsize=4)
-def default_pipeline(data_dir: Path = DATA_DIR) -> TextPipeline:
-    """One pipeline (and so one jieba dictionary load) per process and data folder."""
+def _pipeline(data_dir: Path, fingerprint: str) -> TextPipeline:
     return TextPipeline(data_dir)
+
+
+def default_pipeline(data_dir: Path = DATA_DIR) -> TextPipeline:
+    """One pipeline (one jieba dictionary load) per process and version of the data files.
+
+    Editing data/*.txt gives a new pipeline on the next build, so a reload picks it up.
+    """
+    return _pipeline(data_dir, data_fingerprint(data_dir))

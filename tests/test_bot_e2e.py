@@ -41,6 +41,7 @@ def settings(tmp_path: Path, fake: FakeBotAPI) -> Settings:
             "CORPUS_DIR": str(corpus),
             "QUERY_LOG_PATH": str(tmp_path / "log" / "queries.sqlite3"),
             "QUESTIONS_PER_MINUTE": "50",
+            "INDEX_CACHE_DIR": str(tmp_path / "cache"),
         }
     )
 

@@ -13,7 +13,12 @@ from .conftest import SEEDS
 
 async def test_console_session(tmp_path):
     settings = Settings.from_env(
-        {"CORPUS_DIR": str(SEEDS), "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3")}, need_token=False
+        {
+            "CORPUS_DIR": str(SEEDS),
+            "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
+            "INDEX_CACHE_DIR": str(tmp_path / "cache"),
+        },
+        need_token=False,
     )
     stdin = io.StringIO("首违不罚 轻微免罚清单\n那王团镇呢？\n今天天气怎么样\n/towns\n/quit\n")
     stdout = io.StringIO()

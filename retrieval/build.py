@@ -1,0 +1,233 @@
+"""Building an index from a corpus folder: per-file analysis, cache, parallel workers.
+
+Analysing a report (cleaning, metadata, passages, jieba tokens) is the expensive part and
+depends only on the file, the catalog row, the text pipeline and this code; its result is
+cached per file, so a reload re-tokenises only new or changed files. Merging the files'
+postings into one index is numpy work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .bm25 import BM25Params, SparseBM25
+from .corpus import CATALOG, Corpus, parse_report, read_catalog
+from .index import Index, passage_tokens
+from .models import Report, SkippedFile
+from .reading import UnreadableReport, corpus_files, decode_report, read_report_bytes
+from .table import PassageTable
+from .text import DATA_DIR, TextPipeline, default_pipeline
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One analysed report file (or why it could not be used)."""
+
+    source: str
+    report: Report | None
+    error: str | None
+    table: PassageTable | None
+    vocab: tuple[str, ...] = ()
+    token_ids: np.ndarray | None = None  # int32, all passages back to back
+    lengths: np.ndarray | None = None  # int32 tokens per passage
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A file to analyse: its bytes (or the read error) and its cache key."""
+
+    source: str
+    data: bytes | None
+    error: str | None
+    stated: dict[str, str] | None
+    key: str
+
+
+def analyze(file: CorpusFile, pipeline: TextPipeline) -> FileEntry:
+    if file.error is not None:
+        return FileEntry(file.source, None, file.error, None)
+    try:
+        report, passages = parse_report(file.source, decode_report(file.data), file.stated)
+    except UnreadableReport as exc:
+        return FileEntry(file.source, None, str(exc), None)
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    for passage in passages:
+        tokens = passage_tokens(pipeline, passage)
+        ids.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
+        lengths.append(len(tokens))
+    return FileEntry(
+        source=file.source,
+        report=report,
+        error=None,
+        table=PassageTable.build(passages, [file.source]),
+        vocab=tuple(vocab),
+        token_ids=np.array(ids, dtype=np.int32),
+        lengths=np.array(lengths, dtype=np.int32),
+    )
+
+
+def code_fingerprint() -> str:
+    """Changes whenever this package's code changes."""
+    digest = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def scan(corpus_dir: Path, pipeline: TextPipeline) -> tuple[list[CorpusFile], list[SkippedFile]]:
+    """Every report file with its bytes and cache key; catalog problems as skipped rows."""
+    catalog, problems = read_catalog(corpus_dir)
+    salt = f"{pipeline.fingerprint}|{code_fingerprint()}"
+    files = []
+    for path in corpus_files(corpus_dir):
+        stated = catalog.get(path.name)
+        try:
+            data, error = read_report_bytes(path), None
+        except UnreadableReport as exc:
+            data, error = None, str(exc)
+        digest = hashlib.sha1(f"{salt}|{path.name}|{json.dumps(stated, sort_keys=True)}".encode())
+        digest.update(data if data is not None else (error or "").encode())
+        files.append(CorpusFile(path.name, data, error, stated, digest.hexdigest()[:24]))
+    return files, [SkippedFile(CATALOG, p) for p in problems]
+
+
+def corpus_key(
+    files: Sequence[CorpusFile], skipped: Sequence[SkippedFile], params: BM25Params
+) -> str:
+    """Identifies an index: every file's key, catalog problems and BM25 parameters."""
+    digest = hashlib.sha1(repr(params).encode())
+    for file in files:
+        digest.update(file.key.encode())
+    for s in skipped:
+        digest.update(f"{s.source}|{s.reason}".encode())
+    return digest.hexdigest()[:24]
+
+
+def merge(
+    entries: Sequence[FileEntry],
+    skipped: Iterable[SkippedFile],
+    pipeline: TextPipeline,
+    params: BM25Params,
+) -> Index:
+    """One index from analysed files, in file-name order."""
+    good = [e for e in entries if e.report is not None]
+    vocab: dict[str, int] = {}
+    flat = []
+    for entry in good:
+        remap = np.array([vocab.setdefault(t, len(vocab)) for t in entry.vocab], dtype=np.int64)
+        flat.append(remap[entry.token_ids] if len(entry.token_ids) else entry.token_ids)
+    lengths = np.concatenate([e.lengths for e in good]) if good else np.empty(0, np.int32)
+    all_ids = np.concatenate(flat) if flat else np.empty(0, np.int64)
+    bm25 = SparseBM25.from_flat(vocab, all_ids, lengths, params)
+    reports = tuple(e.report for e in good)
+    table = PassageTable.concat([e.table for e in good], [r.source for r in reports])
+    skipped = (*skipped, *(SkippedFile(e.source, e.error) for e in entries if e.error))
+    return Index(
+        Corpus(reports, table, tuple(sorted(skipped, key=lambda s: s.source))), pipeline, bm25
+    )
+
+
+_worker_pipeline: TextPipeline | None = None
+
+
+def _init_worker(data_dir: Path, nice: int) -> None:
+    global _worker_pipeline
+    if nice:
+        os.nice(nice)
+    _worker_pipeline = default_pipeline(data_dir)
+
+
+def _analyze_in_worker(file: CorpusFile) -> FileEntry:
+    assert _worker_pipeline is not None
+    return analyze(file, _worker_pipeline)
+
+
+def analyze_all(
+    files: Sequence[CorpusFile], pipeline: TextPipeline, workers: int = 1, nice: int = 0
+) -> list[FileEntry]:
+    """Analyse files, in worker processes when there are several and workers > 1."""
+    if workers <= 1 or len(files) < 4:
+        return [analyze(f, pipeline) for f in files]
+    ctx = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    with ctx.Pool(workers, _init_worker, (pipeline.data_dir, nice)) as pool:
+        return pool.map(_analyze_in_worker, files, chunksize=max(1, len(files) // (workers * 8)))
+
+
+def build_index(
+    corpus_dir: Path,
+    *,
+    params: BM25Params | None = None,
+    cache_dir: Path | None = None,
+    workers: int = 1,
+    nice: int = 0,
+    data_dir: Path = DATA_DIR,
+) -> Index:
+    """Build (or load from cache) the index of a corpus folder."""
+    from .cache import IndexCache  # the cache stores Index parts; imported late to avoid a cycle
+
+    params = params or BM25Params()
+    pipeline = default_pipeline(data_dir)
+    files, skipped = scan(corpus_dir, pipeline)
+    cache = IndexCache(cache_dir) if cache_dir else None
+    key = corpus_key(files, skipped, params)
+    if cache and (index := cache.load_snapshot(key, pipeline, params)) is not None:
+        return index
+    entries: dict[str, FileEntry] = {}
+    missing = []
+    for file in files:
+        entry = cache.load_file(file.key) if cache else None
+        if entry is None:
+            missing.append(file)
+        else:
+            entries[file.source] = entry
+    for file, entry in zip(missing, analyze_all(missing, pipeline, workers, nice), strict=True):
+        entries[file.source] = entry
+        if cache:
+            cache.save_file(file.key, entry)
+    index = merge([entries[f.source] for f in files], skipped, pipeline, params)
+    if cache:
+        cache.save_snapshot(key, index)
+        cache.prune({f.key for f in files})
+    return index
+
+
+def default_cache_dir(corpus_dir: Path, root: Path = DATA_DIR / "cache") -> Path:
+    """A cache folder per corpus folder, under data/cache/ (ignored by git)."""
+    name = hashlib.sha1(str(corpus_dir.resolve()).encode()).hexdigest()[:12]
+    return root / name
+
+
+class BuildFailed(RuntimeError):
+    """The builder process failed; the message is its last error line."""
+
+
+def build_in_subprocess(
+    corpus_dir: Path, cache_dir: Path, *, workers: int | None = None, nice: int = 10
+) -> Index:
+    """Build in a separate, lower-priority process, then load the snapshot it wrote.
+
+    jieba holds Python's lock while it tokenises, so building in the serving process would
+    stall every question; here the serving process only waits and then memory-maps.
+    """
+    workers = workers or os.cpu_count() or 1
+    cmd = [sys.executable, "-m", "retrieval", "build", "--corpus", str(corpus_dir)]
+    cmd += ["--cache", str(cache_dir), "--workers", str(workers), "--nice", str(nice)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+        raise BuildFailed(lines[-1] if lines else f"builder exited with {proc.returncode}")
+    return build_index(corpus_dir, cache_dir=cache_dir)

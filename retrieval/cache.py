@@ -1,0 +1,123 @@
+"""The on-disk index cache: analysed files, and a snapshot of the whole index.
+
+The snapshot is keyed by every corpus file's content, the catalog, the dictionary,
+stopwords and synonyms, this package's code and the BM25 parameters (see
+`build.corpus_key`), so any change rebuilds it. Its arrays are memory-mapped, which makes
+a cold start with the cache a matter of reading a few files. Anything unreadable or
+inconsistent in the cache is treated as absent and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import shutil
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+from .bm25 import BM25Params, SparseBM25
+from .build import FileEntry
+from .corpus import Corpus
+from .index import Index
+from .table import PassageTable
+from .text import TextPipeline
+
+log = logging.getLogger(__name__)
+_FORMAT = 1
+
+
+class IndexCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files = folder / "files"
+        self.snapshot = folder / "snapshot"
+
+    # --- per-file entries ---------------------------------------------------------------
+    def load_file(self, key: str) -> FileEntry | None:
+        path = self.files / f"{key}.pkl"
+        if not path.exists():
+            return None
+        try:
+            with path.open("rb") as f:
+                entry = pickle.load(f)
+            if not isinstance(entry, FileEntry):
+                raise TypeError(type(entry).__name__)
+            return entry
+        except Exception as exc:  # any damage means: analyse the file again
+            log.warning("ignoring damaged cache entry %s: %s", path.name, exc)
+            return None
+
+    def save_file(self, key: str, entry: FileEntry) -> None:
+        self.files.mkdir(parents=True, exist_ok=True)
+        tmp = self.files / f".{key}.{uuid.uuid4().hex}.tmp"
+        with tmp.open("wb") as f:
+            pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.files / f"{key}.pkl")
+
+    def prune(self, keep: set[str]) -> None:
+        """Delete entries of files that are no longer in the corpus (or have changed)."""
+        for path in self.files.glob("*.pkl"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+
+    # --- snapshot of the whole index ----------------------------------------------------
+    def save_snapshot(self, key: str, index: Index) -> None:
+        tmp = self.folder / f".snapshot.{uuid.uuid4().hex}"
+        tmp.mkdir(parents=True)
+        for name, array in index.bm25.arrays().items():
+            np.save(tmp / f"bm25_{name}.npy", array)
+        meta = {
+            "format": _FORMAT,
+            "key": key,
+            "terms": list(index.bm25.vocab),
+            "reports": index.corpus.reports,
+            "skipped": index.corpus.skipped,
+            "table": index.corpus.passages.save(tmp),
+        }
+        with (tmp / "meta.pkl").open("wb") as f:
+            pickle.dump(meta, f, protocol=pickle.HIGHEST_PROTOCOL)
+        old = self.folder / f".old.{uuid.uuid4().hex}"
+        if self.snapshot.exists():
+            os.replace(self.snapshot, old)
+        os.replace(tmp, self.snapshot)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def load_snapshot(self, key: str, pipeline: TextPipeline, params: BM25Params) -> Index | None:
+        meta_path = self.snapshot / "meta.pkl"
+        if not meta_path.exists():
+            return None
+        try:
+            with meta_path.open("rb") as f:
+                meta = pickle.load(f)
+            if meta.get("format") != _FORMAT or meta.get("key") != key:
+                return None  # stale: the corpus, dictionary or code changed
+            arrays = {
+                name: np.load(self.snapshot / f"bm25_{name}.npy", mmap_mode="r")
+                for name in ("starts", "post_docs", "post_tf", "doc_len")
+            }
+            bm25 = SparseBM25.from_arrays(meta["terms"], arrays, params)
+            table = PassageTable.load(self.snapshot, meta["table"])
+            _check(bm25, table, len(meta["reports"]))
+            corpus = Corpus(tuple(meta["reports"]), table, tuple(meta["skipped"]))
+            return Index(corpus, pipeline, bm25)
+        except Exception as exc:  # damaged snapshot: rebuild rather than serve garbage
+            log.warning("ignoring damaged index snapshot in %s: %s", self.snapshot, exc)
+            return None
+
+
+def _check(bm25: SparseBM25, table: PassageTable, n_reports: int) -> None:
+    """Cheap consistency checks that catch truncated or mismatched files."""
+    n = len(table)
+    if bm25.n_docs != n or int(bm25.starts[-1]) != len(bm25.post_docs):
+        raise ValueError("postings and passages disagree")
+    if len(bm25.post_tf) != len(bm25.post_docs):
+        raise ValueError("postings arrays differ in length")
+    if len(bm25.post_docs) and int(bm25.post_docs.max()) >= n:
+        raise ValueError("postings point past the last passage")
+    if n and (
+        int(table.report_of.max()) >= n_reports or int(table.text_ends[-1]) != len(table.text_blob)
+    ):
+        raise ValueError("passage table is inconsistent")

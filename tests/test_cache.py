@@ -1,0 +1,138 @@
+"""The index cache: reused when nothing changed, rebuilt when anything did, never trusted
+when damaged."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval import build_index
+
+from .conftest import ROOT, SEEDS
+
+
+def _ids(index, question="流动普法车"):
+    return [h.passage.id for h in index.search(question).hits]
+
+
+def _from_snapshot(index) -> bool:
+    return isinstance(index.bm25.post_docs, np.memmap)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def test_second_build_loads_snapshot_with_same_results(corpus_copy, cache):
+    first = build_index(corpus_copy, cache_dir=cache)
+    second = build_index(corpus_copy, cache_dir=cache)
+    assert not _from_snapshot(first) and _from_snapshot(second)
+    assert _ids(first) == _ids(second) and _ids(second)
+    assert [r.township for r in first.corpus.reports] == [r.township for r in second.corpus.reports]
+    assert first.corpus.passages[5] == second.corpus.passages[5]
+
+
+def test_changed_file_invalidates_and_only_it_is_reanalysed(corpus_copy, cache):
+    build_index(corpus_copy, cache_dir=cache)
+    entries = {p.name: p.stat().st_mtime_ns for p in (cache / "files").glob("*.pkl")}
+    target = corpus_copy / "004_d55687dd8b7cad87.txt"
+    target.write_text(target.read_text("utf-8") + "\n（八）新建无人机巡查执法队伍。", "utf-8")
+    index = build_index(corpus_copy, cache_dir=cache)
+    assert not _from_snapshot(index)
+    assert index.search("无人机巡查").hits[0].report.township == "保安镇"
+    after = {p.name: p.stat().st_mtime_ns for p in (cache / "files").glob("*.pkl")}
+    kept = set(entries) & set(after)
+    assert len(kept) == 4 and all(entries[k] == after[k] for k in kept)  # 4 reused untouched
+    assert len(after) == 5  # the old entry of the changed file was pruned
+
+
+def test_added_and_removed_files(corpus_copy, cache):
+    build_index(corpus_copy, cache_dir=cache)
+    text = (SEEDS / "002_1113006dcd718aa6.txt").read_text("utf-8").replace("王团镇", "青山镇")
+    (corpus_copy / "009_new.txt").write_text(text, "utf-8")
+    (corpus_copy / "000_f9cc09109dbea409.txt").unlink()
+    index = build_index(corpus_copy, cache_dir=cache)
+    towns = {r.township_simplified for r in index.corpus.reports}
+    assert "青山镇" in towns and "潭湾镇" not in towns
+
+
+def test_dictionary_change_invalidates(corpus_copy, cache, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    first = build_index(corpus_copy, cache_dir=cache, data_dir=data)
+    (data / "stopwords.txt").write_text(
+        (data / "stopwords.txt").read_text("utf-8") + "\n执法\n", "utf-8"
+    )
+    second = build_index(corpus_copy, cache_dir=cache, data_dir=data)
+    assert not _from_snapshot(second)
+    assert "执法" in first.bm25.vocab and "执法" not in second.bm25.vocab
+
+
+def test_code_change_invalidates(tmp_path, corpus_copy, cache):
+    """A copy of the package, edited between two runs, must not reuse the cache."""
+    shutil.copytree(ROOT / "retrieval", tmp_path / "pkg" / "retrieval")
+    shutil.copytree(ROOT / "data", tmp_path / "pkg" / "data")
+    script = (
+        "import sys, numpy as np; from pathlib import Path; from retrieval import build_index;"
+        f"assert build_index.__module__ and {str(tmp_path)!r} in sys.modules['retrieval'].__file__;"
+        f"i = build_index(Path({str(corpus_copy)!r}), cache_dir=Path({str(cache)!r}));"
+        "print(isinstance(i.bm25.post_docs, np.memmap))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "pkg")}
+
+    def run() -> str:
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=tmp_path,  # not the repo, whose retrieval/ would be imported first
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    assert run() == "False"
+    assert run() == "True"
+    with (tmp_path / "pkg" / "retrieval" / "passages.py").open("a") as f:
+        f.write("\n# a code change\n")
+    assert run() == "False"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda snap: (snap / "meta.pkl").write_bytes(b"not a pickle"),
+        lambda snap: (snap / "bm25_post_docs.npy").write_bytes(b"\x93NUMPY garbage"),
+        lambda snap: np.save(snap / "bm25_post_docs.npy", np.arange(10, dtype=np.int32) + 10**6),
+        lambda snap: (snap / "text_blob.npy").unlink(),
+    ],
+)
+def test_corrupt_snapshot_is_rebuilt_not_trusted(corpus_copy, cache, damage):
+    expected = _ids(build_index(corpus_copy, cache_dir=cache))
+    damage(cache / "snapshot")
+    rebuilt = build_index(corpus_copy, cache_dir=cache)
+    assert not _from_snapshot(rebuilt)
+    assert _ids(rebuilt) == expected
+    assert _from_snapshot(build_index(corpus_copy, cache_dir=cache))  # and written anew
+
+
+def test_corrupt_file_entry_is_reanalysed(corpus_copy, cache):
+    expected = _ids(build_index(corpus_copy, cache_dir=cache))
+    shutil.rmtree(cache / "snapshot")
+    for entry in (cache / "files").glob("*.pkl"):
+        entry.write_bytes(b"\x80\x05garbage")
+    assert _ids(build_index(corpus_copy, cache_dir=cache)) == expected
+
+
+def test_parallel_build_equals_serial(corpus_copy):
+    serial = build_index(corpus_copy, workers=1)
+    parallel = build_index(corpus_copy, workers=2)
+    assert list(serial.bm25.vocab) == list(parallel.bm25.vocab)
+    assert np.array_equal(serial.bm25.post_docs, parallel.bm25.post_docs)
+    assert _ids(serial, "法律顾问") == _ids(parallel, "法律顾问")
