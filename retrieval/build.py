@@ -22,7 +22,7 @@ import numpy as np
 
 from .bm25 import BM25Params, SparseBM25
 from .corpus import CATALOG, Corpus, parse_report, read_catalog
-from .index import Index, passage_tokens
+from .index import Index
 from .models import Report, SkippedFile
 from .reading import UnreadableReport, corpus_files, decode_report, read_report_bytes
 from .table import PassageTable
@@ -63,8 +63,11 @@ def analyze(file: CorpusFile, pipeline: TextPipeline) -> FileEntry:
     vocab: dict[str, int] = {}
     ids: list[int] = []
     lengths: list[int] = []
+    section_tokens: dict[str, list[str]] = {}  # a heading path repeats over its passages
     for passage in passages:
-        tokens = passage_tokens(pipeline, passage)
+        if passage.section not in section_tokens:
+            section_tokens[passage.section] = pipeline.tokens(passage.section)
+        tokens = section_tokens[passage.section] + pipeline.tokens(passage.text)
         ids.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
         lengths.append(len(tokens))
     return FileEntry(

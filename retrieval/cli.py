@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +33,7 @@ def _human(result: SearchResult) -> str:
 
 def cmd_search(args: argparse.Namespace) -> int:
     cache = None if args.no_cache else (args.cache or default_cache_dir(args.corpus))
-    index = build_index(args.corpus, cache_dir=cache)
+    index = build_index(args.corpus, cache_dir=cache, workers=os.cpu_count() or 1)
     for skipped in index.corpus.skipped:
         print(f"跳过 {skipped.source}: {skipped.reason}", file=sys.stderr)
     questions = [args.query] if args.query else (line.rstrip("\n") for line in sys.stdin)
@@ -82,7 +83,15 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     index = build_index(args.corpus, cache_dir=args.cache, workers=args.workers, nice=args.nice)
-    print(f"{len(index.corpus.reports)} reports, {len(index)} passages", file=sys.stderr)
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    print(
+        f"{len(index.corpus.reports)} reports, {len(index)} passages, "
+        f"peak_rss_mb={peak_kb / 1024:.0f}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -36,7 +36,7 @@ class SearchResult:
 
 def passage_tokens(pipeline: TextPipeline, passage: Passage) -> list[str]:
     """What a passage is matched on: its heading path and its text."""
-    return pipeline.tokens(passage.section + "\n" + passage.text)
+    return pipeline.tokens(passage.section) + pipeline.tokens(passage.text)
 
 
 class Index:

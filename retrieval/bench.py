@@ -1,0 +1,247 @@
+"""`python -m retrieval bench --passages N`: speed and memory of the whole path, measured
+against baselines in the same run (raw jieba, rank-bm25), on a synthetic corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import jieba
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from .build import build_in_subprocess, build_index
+from .cache import IndexCache
+from .cli import DEFAULT_CORPUS
+from .index import Index
+from .synthetic import generate
+
+DEV_QUESTIONS = DEFAULT_CORPUS.parent.parent / "shared" / "eval" / "dev_questions.jsonl"
+ROUNDS = 3
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident (VmRSS) or peak resident (VmHWM) memory, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _questions(index: Index, count: int = 200, seed: int = 7) -> list[str]:
+    """The dev questions plus phrases sampled from the corpus and shortened."""
+    questions = []
+    if DEV_QUESTIONS.exists():
+        questions = [json.loads(line)["q"] for line in DEV_QUESTIONS.read_text().splitlines()]
+    rng = random.Random(seed)
+    while len(questions) < count + 35:
+        text = index.corpus.passages.text(rng.randrange(len(index)))
+        sentence = rng.choice(re.findall(r"[^。，,；]+", text) or [text])
+        size = rng.randint(6, 14)
+        start = rng.randrange(max(1, len(sentence) - size))
+        questions.append(sentence[start : start + size])
+    return questions
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    return float(np.percentile(samples, 50)), float(np.percentile(samples, 95))
+
+
+def _time_queries(index: Index, questions: list[str]) -> tuple[float, float]:
+    """Median over rounds of p50 and p95 latency (ms) of the real search path."""
+    rounds = []
+    for _ in range(ROUNDS):
+        times = []
+        for q in questions:
+            started = time.perf_counter()
+            index.search(q, top_k=5)
+            times.append((time.perf_counter() - started) * 1000)
+        rounds.append(_percentiles(times))
+    return statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
+
+
+def _jieba_chars_per_second(corpus: Path, limit: int = 3_000_000) -> float:
+    """Raw `jieba.lcut` throughput on the corpus text (a prefix of `limit` characters)."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    text, size = [], 0
+    for path in sorted(corpus.iterdir()):
+        text.append(path.read_text("utf-8"))
+        size += len(text[-1])
+        if size >= limit:
+            break
+    sample = "".join(text)
+    started = time.perf_counter()
+    tokenizer.lcut(sample)
+    return len(sample) / (time.perf_counter() - started)
+
+
+def _builder(corpus: Path, cache: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB, largest process) of a full build in a fresh process."""
+    started = time.perf_counter()
+    cmd = [
+        sys.executable,
+        "-m",
+        "retrieval",
+        "build",
+        "--corpus",
+        str(corpus),
+        "--cache",
+        str(cache),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    peak = re.search(r"peak_rss_mb=([\d.]+)", proc.stderr)
+    return seconds, float(peak[1]) if peak else float("nan")
+
+
+def _cold_start(corpus: Path, cache: Path, question: str) -> float:
+    """Seconds from a fresh process to its first answer."""
+    started = time.perf_counter()
+    cmd = [sys.executable, "-m", "retrieval", "search", "--corpus", str(corpus)]
+    subprocess.run(
+        [*cmd, "--cache", str(cache), "--json", question], capture_output=True, check=True
+    )
+    return time.perf_counter() - started
+
+
+def _baseline(index: Index, questions: list[str], cache: Path) -> tuple[float, float, int]:
+    """rank-bm25 BM25Okapi.get_scores over all passages plus a full sort (ms p50, p95)."""
+    docs: list[list[str]] = []
+    entries = sorted((cache / "files").glob("*.pkl"))
+    by_source = {}
+    for path in entries:
+        entry = IndexCache(cache).load_file(path.stem)
+        if entry is not None and entry.report is not None:
+            by_source[entry.source] = entry
+    for source in index.corpus.passages.sources:
+        entry = by_source[source]
+        vocab, ids, start = entry.vocab, entry.token_ids, 0
+        for length in entry.lengths:
+            docs.append([vocab[t] for t in ids[start : start + length]])
+            start += length
+    bm25 = BM25Okapi(docs)
+    del docs
+    budget = 60.0  # seconds: rank-bm25 takes ~1 s a query at 1M passages
+    times, spent = [], 0.0
+    for q in questions:
+        terms = list(index.parse(q).terms)
+        started = time.perf_counter()
+        np.argsort(-bm25.get_scores(terms))
+        times.append((time.perf_counter() - started) * 1000)
+        spent += times[-1] / 1000
+        if spent > budget and len(times) >= 20:
+            break
+    p50, p95 = _percentiles(times)
+    return p50, p95, len(times)
+
+
+def _under_reload(index: Index, questions: list[str], corpus: Path, cache: Path) -> float:
+    """Query p95 (ms) while a full reload builds in a subprocess and is loaded."""
+    done = threading.Event()
+    reload_cache = cache.parent / "reload-cache"
+    thread = threading.Thread(
+        target=lambda: (build_in_subprocess(corpus, reload_cache), done.set())
+    )
+    times: list[float] = []
+    thread.start()
+    while not done.is_set():
+        for q in questions:
+            started = time.perf_counter()
+            index.search(q, top_k=5)
+            times.append((time.perf_counter() - started) * 1000)
+            if done.is_set():
+                break
+    thread.join()
+    shutil.rmtree(reload_cache, ignore_errors=True)
+    return _percentiles(times)[1]
+
+
+def _incremental(corpus: Path, cache: Path) -> float:
+    """Seconds until a newly added report is searchable (warm cache)."""
+    text = next(iter(sorted(corpus.iterdir()))).read_text("utf-8")
+    (corpus / "zz_new.txt").write_text(
+        text.replace("坚持依法行政", "坚持依法行政，试点无人机巡查执法"), "utf-8"
+    )
+    started = time.perf_counter()
+    index = build_in_subprocess(corpus, cache)
+    seconds = time.perf_counter() - started
+    if not index.search("无人机巡查").hits:
+        raise RuntimeError("the added report is not searchable after the incremental reload")
+    return seconds
+
+
+def measure(passages: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="tqa-bench-") as tmp:
+        corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
+        files = generate(corpus, passages, DEFAULT_CORPUS)
+        chars = sum(len(p.read_text("utf-8")) for p in corpus.iterdir())
+        jieba_cps = _jieba_chars_per_second(corpus)
+        build_s, build_rss = _builder(corpus, cache)
+        rss_before = _rss_mb()
+        index = build_index(corpus, cache_dir=cache)  # memory-mapped snapshot
+        questions = _questions(index)
+        index.search(questions[0])
+        p50, p95 = _time_queries(index, questions)
+        serve_rss = _rss_mb() - rss_before + _baseline_rss()
+        under_reload_p95 = _under_reload(index, questions, corpus, cache)
+        cold_cached = _cold_start(corpus, cache, questions[0])
+        cold_uncached = _cold_start(corpus, Path(tmp) / "empty-cache", questions[0])
+        incremental_s = _incremental(corpus, cache)
+        base_p50, base_p95, base_n = _baseline(index, questions, cache)
+    workers = os.cpu_count() or 1
+    return {
+        "passages": len(index),
+        "reports": files,
+        "characters": chars,
+        "questions": len(questions),
+        "workers": workers,
+        "build_seconds": round(build_s, 2),
+        "build_chars_per_second": round(chars / build_s),
+        "jieba_chars_per_second": round(jieba_cps),
+        "build_ratio_to_jieba": round(chars / build_s / jieba_cps, 2),
+        "build_ratio_to_jieba_per_core": round(chars / build_s / jieba_cps / workers, 2),
+        "build_peak_rss_mb": round(build_rss),
+        "serve_rss_mb": round(serve_rss),
+        "query_p50_ms": round(p50, 3),
+        "query_p95_ms": round(p95, 3),
+        "baseline_p50_ms": round(base_p50, 2),
+        "baseline_p95_ms": round(base_p95, 2),
+        "baseline_questions": base_n,
+        "speedup_p95": round(base_p95 / p95, 1),
+        "cold_start_cached_seconds": round(cold_cached, 2),
+        "cold_start_uncached_seconds": round(cold_uncached, 2),
+        "reload_query_p95_ms": round(under_reload_p95, 3),
+        "reload_p95_ratio": round(under_reload_p95 / p95, 2),
+        "incremental_reload_seconds": round(incremental_s, 2),
+    }
+
+
+_BASE_RSS: list[float] = []
+
+
+def _baseline_rss() -> float:
+    """RSS of a bare process with the libraries loaded (measured at start)."""
+    return _BASE_RSS[0] if _BASE_RSS else 0.0
+
+
+def run_bench(passages: int, as_json: bool) -> int:
+    _BASE_RSS.append(_rss_mb())
+    result = measure(passages)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        width = max(map(len, result))
+        for key, value in result.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
