@@ -53,6 +53,7 @@ class SparseBM25:
         self.idf = self._idf()
         p = params
         self._norm = p.k1 * (1 - p.b + p.b * doc_len / self.avgdl) if self.n_docs else doc_len
+        self.post_weight, self.term_base = self._weights()
 
     @classmethod
     def from_tokens(cls, docs: Sequence[Sequence[str]], params: BM25Params) -> SparseBM25:
@@ -125,36 +126,50 @@ class SparseBM25:
         lo, hi = self.starts[t], self.starts[t + 1]
         return self.post_docs[lo:hi], self.post_tf[lo:hi]
 
-    def _contribution(
-        self, term_id: int, docs: np.ndarray, tf: np.ndarray
-    ) -> tuple[np.ndarray, float]:
-        """Score added to passages holding the term, and the constant every passage gets."""
-        p, idf = self.params, float(self.idf[term_id])
-        tf = tf.astype(np.float64)
-        norm = self._norm[docs]
+    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per posting, the score it adds beyond the constant; per term, that constant.
+
+        Computed once for the whole index (vectorised), so a query only gathers and adds.
+        """
+        p = self.params
+        term_of = np.repeat(np.arange(len(self.df)), np.diff(self.starts))
+        idf = self.idf[term_of]
+        tf = np.asarray(self.post_tf, dtype=np.float64)
+        norm = self._norm[self.post_docs]
         if p.variant == "okapi":
-            return idf * tf * (p.k1 + 1) / (tf + norm), 0.0
+            return idf * tf * (p.k1 + 1) / (tf + norm), np.zeros(len(self.df))
         if p.variant == "plus":
-            return idf * (p.delta + tf * (p.k1 + 1) / (norm + tf)), idf * p.delta
+            full = idf * (p.delta + tf * (p.k1 + 1) / (norm + tf))
+            return full - idf * p.delta, self.idf * p.delta
         # rank-bm25's BM25L multiplies by tf (unlike the paper), so absent terms add 0.
         ctd = tf / (norm / p.k1)
-        return idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta), 0.0
+        return idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta), np.zeros(
+            len(self.df)
+        )
 
-    def score(self, terms: Sequence[str]) -> tuple[np.ndarray, float]:
+    def score(
+        self, terms: Sequence[str], presence: np.ndarray | None = None
+    ) -> tuple[np.ndarray, float]:
         """Sparse scores of all passages (0 where no term occurs) and the shared constant.
 
         A passage's rank-bm25 score is `scores[i] + constant` when it holds a query term,
         and `constant` otherwise. Repeated terms count repeatedly, as in rank-bm25.
+        With `presence` (an unsigned integer array, one per passage), bit k is set where
+        the k-th distinct term occurs.
         """
         scores = np.zeros(self.n_docs, dtype=np.float64)
         constant = 0.0
-        for term, count in Counter(terms).items():
+        for bit, (term, count) in enumerate(Counter(terms).items()):
             t = self.vocab.get(term)
             if t is None:
                 continue
             lo, hi = self.starts[t], self.starts[t + 1]
             docs = self.post_docs[lo:hi]
-            full, base = self._contribution(t, docs, self.post_tf[lo:hi])
-            scores[docs] += count * (full - base)
-            constant += count * base
+            weight = self.post_weight[lo:hi]
+            # add.at is numpy's fast scatter-add; docs are distinct within a term, so adding
+            # a bit is the same as or-ing it in
+            np.add.at(scores, docs, count * weight if count > 1 else weight)
+            constant += count * float(self.term_base[t])
+            if presence is not None:
+                np.add.at(presence, docs, presence.dtype.type(1 << bit))
         return scores, constant

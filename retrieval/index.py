@@ -6,7 +6,6 @@ search in progress always sees one consistent corpus.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,12 +90,19 @@ class Index:
         terms = list(query.terms)
         if not terms or not len(self) or (allowed is not None and not allowed.any()):
             return SearchResult(query, (), 0)
-        scores, constant = self.bm25.score(terms)  # whole corpus first, then filter
-        coverage = self._coverage(query)
-        ok = (coverage >= MIN_COVERAGE) & (scores > 0)
+        distinct = list(dict.fromkeys(terms))
+        if len(distinct) > 63:
+            distinct = distinct[:63]  # presence bits; no real question has more words
+            terms = [t for t in terms if t in set(distinct)]
+        bits = next(b for b in (8, 16, 32, 64) if len(distinct) <= b)  # narrow is faster
+        presence = np.zeros(len(self), dtype=f"uint{bits}")
+        scores, constant = self.bm25.score(terms, presence)  # whole corpus, then filter
+        candidates = np.flatnonzero(presence)
         if allowed is not None:
-            ok &= allowed[self.report_of]
-        candidates = np.flatnonzero(ok)
+            candidates = candidates[allowed[self.report_of[candidates]]]
+        coverage = self._coverage(query, distinct, presence[candidates].astype(np.uint64))
+        candidates = candidates[(coverage >= MIN_COVERAGE) & (scores[candidates] > 0)]
+        total = len(candidates)
         wanted = offset + top_k
         pool = max(wanted * 20, 100)  # enough to spread a page across towns
         if len(candidates) > pool:
@@ -105,27 +111,37 @@ class Index:
         if not query.townships:
             ranked = self._spread(ranked, wanted)
         page = ranked[offset:wanted]
-        hits = tuple(self._hit(int(i), float(scores[i] + constant), terms) for i in page)
-        return SearchResult(query, hits, int(ok.sum()))
+        hits = tuple(
+            self._hit(int(i), float(scores[i] + constant), distinct, int(presence[i])) for i in page
+        )
+        return SearchResult(query, hits, total)
 
-    def _coverage(self, query: Query) -> np.ndarray:
-        """Per passage, the share of the question's weight it covers.
+    def _coverage(self, query: Query, distinct: list[str], presence: np.ndarray) -> np.ndarray:
+        """Per candidate passage, the share of the question's weight it covers.
 
         Each word of the question weighs by its rarity (words the corpus never uses weigh
         the most). A passage covers a word fully when it holds it, and partly when it holds
-        some of its sub-words (调解 covers half of 人民调解).
+        some of its sub-words (调解 covers half of 人民调解). `presence` has bit k set where
+        `distinct[k]` occurs; coverage depends only on those bits, so it is computed once
+        per distinct bit pattern.
         """
-        covered = np.zeros(len(self), dtype=np.float64)
+        bit = {t: k for k, t in enumerate(distinct)}
+        if len(distinct) <= 16:  # every possible pattern: a small table, then one lookup
+            patterns = np.arange(1 << len(distinct), dtype=np.uint64)
+            inverse = presence.astype(np.int64)
+        else:
+            patterns, inverse = np.unique(presence, return_inverse=True)
+        covered = np.zeros(len(patterns), dtype=np.float64)
         total = 0.0
         for group in query.groups:
             weight = self.bm25.term_weight(group[-1][0])
             total += weight
-            credit = np.zeros(len(self), dtype=np.float64)
+            credit = np.zeros(len(patterns), dtype=np.float64)
             for token, share in group:
-                docs, _ = self.bm25.postings(token)
-                credit[docs] += share
+                if token in bit:
+                    credit += share * ((patterns >> np.uint64(bit[token])) & np.uint64(1))
             covered += weight * np.minimum(credit, 1.0)
-        return covered / (total or 1.0)
+        return (covered / (total or 1.0))[inverse]
 
     def _spread(self, ranked: np.ndarray, wanted: int) -> np.ndarray:
         """Reorder so that no report has more than PER_REPORT hits in any page of WINDOW.
@@ -151,13 +167,8 @@ class Index:
             out.append(remaining.pop(pick))
         return np.array(out + remaining, dtype=np.int64)
 
-    def _hit(self, i: int, score: float, terms: Sequence[str]) -> Hit:
+    def _hit(self, i: int, score: float, distinct: list[str], presence: int) -> Hit:
         passage = self.corpus.passages[i]
-        matched = tuple(t for t in dict.fromkeys(terms) if self._holds(t, i))
+        matched = tuple(t for k, t in enumerate(distinct) if presence >> k & 1)
         report = self.corpus.reports[self.report_of[i]]
         return Hit(passage=passage, report=report, score=score, matched=matched)
-
-    def _holds(self, term: str, i: int) -> bool:
-        docs, _ = self.bm25.postings(term)
-        at = np.searchsorted(docs, i)
-        return bool(at < len(docs) and docs[at] == i)
