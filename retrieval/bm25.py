@@ -10,6 +10,7 @@ for every passage, so it is added to the returned scores and never changes the o
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ class SparseBM25:
         post_tf: np.ndarray,
         doc_len: np.ndarray,
         params: BM25Params,
+        weights: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.vocab = vocab
         self.starts = starts  # postings of term t: [starts[t], starts[t + 1])
@@ -53,7 +55,20 @@ class SparseBM25:
         self.idf = self._idf()
         p = params
         self._norm = p.k1 * (1 - p.b + p.b * doc_len / self.avgdl) if self.n_docs else doc_len
-        self.post_weight, self.term_base = self._weights()
+        if weights is not None:
+            self.__dict__["_weight_arrays"] = weights
+
+    @functools.cached_property
+    def _weight_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._weights()
+
+    @property
+    def post_weight(self) -> np.ndarray:
+        return self._weight_arrays[0]
+
+    @property
+    def term_base(self) -> np.ndarray:
+        return self._weight_arrays[1]
 
     @classmethod
     def from_tokens(cls, docs: Sequence[Sequence[str]], params: BM25Params) -> SparseBM25:
@@ -84,22 +99,29 @@ class SparseBM25:
         return cls(vocab, starts, post_docs, tf.astype(np.int32), doc_len, params)
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The postings as arrays, for saving (see `from_arrays`)."""
+        """The postings and their weights as arrays, for saving (see `from_arrays`)."""
         return {
             "starts": self.starts,
             "post_docs": self.post_docs,
             "post_tf": self.post_tf,
             "doc_len": self.doc_len,
+            "post_weight": self.post_weight,
+            "term_base": self.term_base,
         }
 
     @classmethod
     def from_arrays(
         cls, terms: Sequence[str], arrays: dict[str, np.ndarray], params: BM25Params
     ) -> SparseBM25:
+        """Rebuild from saved arrays; saved weights are used as they are (no recompute)."""
+        arrays = dict(arrays)
         if len(arrays["starts"]) != len(terms) + 1:
             raise ValueError("postings do not match the vocabulary")
+        weights = (arrays.pop("post_weight"), arrays.pop("term_base"))
+        if len(weights[0]) != len(arrays["post_docs"]) or len(weights[1]) != len(terms):
+            raise ValueError("weights do not match the postings")
         vocab = {t: i for i, t in enumerate(terms)}
-        return cls(vocab, **arrays, params=params)
+        return cls(vocab, **arrays, params=params, weights=weights)
 
     def _idf(self) -> np.ndarray:
         n, df, p = self.n_docs, self.df, self.params

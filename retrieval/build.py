@@ -189,6 +189,22 @@ def build_index(
     key = corpus_key(files, skipped, params)
     if cache and (index := cache.load_snapshot(key, pipeline, params)) is not None:
         return index
+    previous = cache.load_previous(pipeline, params) if cache else None
+    if previous is not None:
+        index = _update(previous, files, skipped, cache, pipeline, params, workers, nice)
+    else:
+        entries = _entries(files, cache, pipeline, workers, nice)
+        index = merge([entries[f.source] for f in files], skipped, pipeline, params)
+    if cache:
+        cache.save_snapshot(key, index, [(f.source, f.key) for f in files])
+        cache.prune({f.key for f in files})
+    return index
+
+
+def _entries(
+    files: Sequence[CorpusFile], cache, pipeline: TextPipeline, workers: int, nice: int
+) -> dict[str, FileEntry]:
+    """Analysed files: from the per-file cache where possible, else analysed now."""
     entries: dict[str, FileEntry] = {}
     missing = []
     for file in files:
@@ -201,11 +217,32 @@ def build_index(
         entries[file.source] = entry
         if cache:
             cache.save_file(file.key, entry)
-    index = merge([entries[f.source] for f in files], skipped, pipeline, params)
-    if cache:
-        cache.save_snapshot(key, index)
-        cache.prune({f.key for f in files})
-    return index
+    return entries
+
+
+def _update(previous, files, skipped, cache, pipeline, params, workers, nice) -> Index:
+    """Reuse the previous index for every file whose key is unchanged."""
+    from .update import update
+
+    old, old_files = previous
+    before = set(old_files)
+    position = {r.source: j for j, r in enumerate(old.corpus.reports)}
+    reasons = {s.source: s for s in old.corpus.skipped}
+    known = position.keys() | reasons.keys()
+    fresh = [f for f in files if (f.source, f.key) not in before or f.source not in known]
+    entries = _entries(fresh, cache, pipeline, workers, nice)
+    plan = []
+    for f in files:
+        if f.source in entries:
+            entry = entries[f.source]
+            plan.append(
+                ("new", entry) if entry.report else ("skip", SkippedFile(f.source, entry.error))
+            )
+        elif f.source in position:
+            plan.append(("old", position[f.source]))
+        else:
+            plan.append(("skip", reasons[f.source]))
+    return update(old, plan, skipped, pipeline, params)
 
 
 def default_cache_dir(corpus_dir: Path, root: Path = DATA_DIR / "cache") -> Path:
@@ -219,7 +256,11 @@ class BuildFailed(RuntimeError):
 
 
 def build_in_subprocess(
-    corpus_dir: Path, cache_dir: Path, *, workers: int | None = None, nice: int = 10
+    corpus_dir: Path,
+    cache_dir: Path,
+    *,
+    workers: int | None = None,
+    nice: int = 10,
 ) -> Index:
     """Build in a separate, lower-priority process, then load the snapshot it wrote.
 
@@ -233,4 +274,11 @@ def build_in_subprocess(
     if proc.returncode != 0:
         lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
         raise BuildFailed(lines[-1] if lines else f"builder exited with {proc.returncode}")
-    return build_index(corpus_dir, cache_dir=cache_dir)
+    from .cache import IndexCache
+
+    # The builder has just checked every file; map what it saved rather than re-reading
+    # the corpus here.
+    loaded = IndexCache(cache_dir).load_previous(default_pipeline(), BM25Params())
+    if loaded is None:
+        raise BuildFailed(f"the builder left no readable index in {cache_dir}")
+    return loaded[0]

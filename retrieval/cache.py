@@ -26,7 +26,7 @@ from .table import PassageTable
 from .text import TextPipeline
 
 log = logging.getLogger(__name__)
-_FORMAT = 1
+_FORMAT = 2
 
 
 class IndexCache:
@@ -64,7 +64,8 @@ class IndexCache:
                 path.unlink(missing_ok=True)
 
     # --- snapshot of the whole index ----------------------------------------------------
-    def save_snapshot(self, key: str, index: Index) -> None:
+    def save_snapshot(self, key: str, index: Index, files: list[tuple[str, str]]) -> None:
+        """Save the index; `files` are (source, per-file key) for incremental updates."""
         tmp = self.folder / f".snapshot.{uuid.uuid4().hex}"
         tmp.mkdir(parents=True)
         for name, array in index.bm25.arrays().items():
@@ -72,6 +73,7 @@ class IndexCache:
         meta = {
             "format": _FORMAT,
             "key": key,
+            "files": files,
             "terms": list(index.bm25.vocab),
             "reports": index.corpus.reports,
             "skipped": index.corpus.skipped,
@@ -86,23 +88,43 @@ class IndexCache:
         shutil.rmtree(old, ignore_errors=True)
 
     def load_snapshot(self, key: str, pipeline: TextPipeline, params: BM25Params) -> Index | None:
+        """The saved index if it was built from exactly this corpus, code and data."""
+        found = self._read(pipeline, params, key)
+        return found[0] if found else None
+
+    def load_previous(
+        self, pipeline: TextPipeline, params: BM25Params
+    ) -> tuple[Index, list[tuple[str, str]]] | None:
+        """Whatever index was saved last, with its files' keys, to update incrementally."""
+        return self._read(pipeline, params, None)
+
+    def _read(
+        self, pipeline: TextPipeline, params: BM25Params, key: str | None
+    ) -> tuple[Index, list[tuple[str, str]]] | None:
         meta_path = self.snapshot / "meta.pkl"
         if not meta_path.exists():
             return None
         try:
             with meta_path.open("rb") as f:
                 meta = pickle.load(f)
-            if meta.get("format") != _FORMAT or meta.get("key") != key:
+            if meta.get("format") != _FORMAT or (key is not None and meta.get("key") != key):
                 return None  # stale: the corpus, dictionary or code changed
             arrays = {
                 name: np.load(self.snapshot / f"bm25_{name}.npy", mmap_mode="r")
-                for name in ("starts", "post_docs", "post_tf", "doc_len")
+                for name in (
+                    "starts",
+                    "post_docs",
+                    "post_tf",
+                    "doc_len",
+                    "post_weight",
+                    "term_base",
+                )
             }
             bm25 = SparseBM25.from_arrays(meta["terms"], arrays, params)
             table = PassageTable.load(self.snapshot, meta["table"])
             _check(bm25, table, len(meta["reports"]))
             corpus = Corpus(tuple(meta["reports"]), table, tuple(meta["skipped"]))
-            return Index(corpus, pipeline, bm25)
+            return Index(corpus, pipeline, bm25), list(meta["files"])
         except Exception as exc:  # damaged snapshot: rebuild rather than serve garbage
             log.warning("ignoring damaged index snapshot in %s: %s", self.snapshot, exc)
             return None

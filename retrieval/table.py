@@ -59,25 +59,41 @@ class PassageTable(Sequence[Passage]):
     @classmethod
     def concat(cls, parts: Sequence[PassageTable], sources: list[str]) -> PassageTable:
         """Join one-report tables in order; part i's passages belong to sources[i]."""
-        if not parts:
+        return cls.gather([(part, 0, len(part)) for part in parts], sources)
+
+    @classmethod
+    def gather(
+        cls, runs: Sequence[tuple[PassageTable, int, int]], sources: list[str]
+    ) -> PassageTable:
+        """A table of row ranges `(table, start, end)` of other tables, one run per report."""
+        if not runs:
             return cls.build([], sources)
-        offsets = np.cumsum([0] + [len(p.text_blob) for p in parts[:-1]], dtype=np.int64)
         section_index: dict[str, int] = {}
-        section_of = []
-        for part in parts:
-            remap = np.array(
-                [section_index.setdefault(s, len(section_index)) for s in part.sections] or [0],
-                dtype=np.int32,
-            )
-            section_of.append(remap[part.section_of])
+        remaps: dict[int, np.ndarray] = {}
+        ids, blobs, ends, section_of = [], [], [], []
+        offset = 0
+        for table, start, end in runs:
+            if id(table) not in remaps:
+                remaps[id(table)] = np.array(
+                    [section_index.setdefault(s, len(section_index)) for s in table.sections]
+                    or [0],
+                    dtype=np.int32,
+                )
+            first = int(table.text_ends[start - 1]) if start else 0
+            last = int(table.text_ends[end - 1]) if end > start else first
+            ids.append(table.ids[start:end])
+            blobs.append(table.text_blob[first:last])
+            ends.append(np.asarray(table.text_ends[start:end]) - first + offset)
+            section_of.append(remaps[id(table)][table.section_of[start:end]])
+            offset += last - first
         return cls(
-            ids=np.concatenate([p.ids for p in parts]),
-            text_blob=np.concatenate([p.text_blob for p in parts]),
-            text_ends=np.concatenate(
-                [p.text_ends + o for p, o in zip(parts, offsets, strict=True)]
-            ),
+            ids=np.concatenate(ids),
+            text_blob=np.concatenate(blobs),
+            text_ends=np.concatenate(ends),
             section_of=np.concatenate(section_of),
-            report_of=np.repeat(np.arange(len(parts), dtype=np.int32), [len(p) for p in parts]),
+            report_of=np.repeat(
+                np.arange(len(runs), dtype=np.int32), [end - start for _, start, end in runs]
+            ),
             sections=list(section_index),
             sources=list(sources),
         )

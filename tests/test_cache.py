@@ -136,3 +136,21 @@ def test_parallel_build_equals_serial(corpus_copy):
     assert list(serial.bm25.vocab) == list(parallel.bm25.vocab)
     assert np.array_equal(serial.bm25.post_docs, parallel.bm25.post_docs)
     assert _ids(serial, "法律顾问") == _ids(parallel, "法律顾问")
+
+
+def test_incremental_update_scores_like_a_full_rebuild(corpus_copy, cache):
+    build_index(corpus_copy, cache_dir=cache)
+    text = (SEEDS / "002_1113006dcd718aa6.txt").read_text("utf-8").replace("王团镇", "青山镇")
+    (corpus_copy / "0015_added.txt").write_text(text, "utf-8")  # sorts between two reports
+    (corpus_copy / "003_f3bfa6d8f855b377.txt").unlink()
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    updated = build_index(corpus_copy, cache_dir=cache)
+    full = build_index(corpus_copy)
+    assert [r.source for r in updated.corpus.reports] == [r.source for r in full.corpus.reports]
+    assert [s.source for s in updated.corpus.skipped] == ["empty.txt"]
+    assert list(updated.corpus.passages) == list(full.corpus.passages)
+    assert sorted(updated.bm25.vocab) == sorted(full.bm25.vocab)
+    for question in ("青山镇一村一法律顾问", "法律顾问", "行政执法培训", "首违不罚", "普法"):
+        got = [(h.passage.id, round(h.score, 9)) for h in updated.search(question, top_k=10).hits]
+        want = [(h.passage.id, round(h.score, 9)) for h in full.search(question, top_k=10).hits]
+        assert got == want, question
