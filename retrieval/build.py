@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +28,9 @@ from .models import Report, SkippedFile
 from .reading import UnreadableReport, corpus_files, decode_report, read_report_bytes
 from .table import PassageTable
 from .text import DATA_DIR, TextPipeline, default_pipeline
+
+if TYPE_CHECKING:
+    from .cache import IndexCache
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,11 @@ def build_index(
 
 
 def _entries(
-    files: Sequence[CorpusFile], cache, pipeline: TextPipeline, workers: int, nice: int
+    files: Sequence[CorpusFile],
+    cache: IndexCache | None,
+    pipeline: TextPipeline,
+    workers: int,
+    nice: int,
 ) -> dict[str, FileEntry]:
     """Analysed files: from the per-file cache where possible, else analysed now."""
     entries: dict[str, FileEntry] = {}
@@ -220,7 +228,16 @@ def _entries(
     return entries
 
 
-def _update(previous, files, skipped, cache, pipeline, params, workers, nice) -> Index:
+def _update(
+    previous: tuple[Index, list[tuple[str, str]]],
+    files: Sequence[CorpusFile],
+    skipped: Sequence[SkippedFile],
+    cache: IndexCache,
+    pipeline: TextPipeline,
+    params: BM25Params,
+    workers: int,
+    nice: int,
+) -> Index:
     """Reuse the previous index for every file whose key is unchanged."""
     from .update import update
 

@@ -265,3 +265,25 @@ async def test_unwritable_log_still_answers(settings, fake, tmp_path, caplog):
     failures = [r for r in caplog.records if "query log" in r.getMessage()]
     assert len(failures) == 1
     assert TOKEN not in caplog.text  # httpx request URLs are not logged
+
+
+async def test_buttons_keep_working_after_a_restart(settings, fake):
+    async with running(build_application(settings), poll_timeout=1):
+        fake.send_text("法治宣传", chat_id=STAFF, user_id=STAFF)
+        (answer,) = await fake.wait_for()
+    async with running(build_application(settings), poll_timeout=1):  # a new process, same log
+        fake.press(fake.reply_target(answer), "pg:1:1", user_id=STAFF)
+        (edited,) = await fake.wait_for("editMessageText")
+    assert "（第 2/" in edited["text"]
+
+
+async def test_second_reload_while_one_runs_is_told_so(bot, fake):
+    fake.send_text("/reload", chat_id=ADMIN, user_id=ADMIN)
+    fake.send_text("/reload", chat_id=ADMIN, user_id=ADMIN)
+    for _ in range(500):  # until the first reload has reported
+        texts = [m["text"] for m in fake.sent()]
+        if any(t.startswith("✅") for t in texts):
+            break
+        await asyncio.sleep(0.02)
+    assert "正在重新加载中，请等这次完成后再试。" in texts
+    assert sum(t.startswith("✅ 重新加载完成") for t in texts) == 1
