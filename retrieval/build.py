@@ -146,31 +146,54 @@ def merge(
     )
 
 
-_worker_pipeline: TextPipeline | None = None
+_worker: tuple[TextPipeline, IndexCache | None] | None = None
 
 
-def _init_worker(data_dir: Path, nice: int) -> None:
-    global _worker_pipeline
+def _init_worker(data_dir: Path, cache_dir: Path | None, nice: int) -> None:
+    global _worker
     if nice:
         os.nice(nice)
-    _worker_pipeline = default_pipeline(data_dir)
+    _worker = default_pipeline(data_dir), _cache(cache_dir)
 
 
 def _analyze_in_worker(file: CorpusFile) -> FileEntry:
-    assert _worker_pipeline is not None
-    return analyze(file, _worker_pipeline)
+    assert _worker is not None
+    return _analyze_and_keep(file, *_worker)
+
+
+def _analyze_and_keep(
+    file: CorpusFile, pipeline: TextPipeline, cache: IndexCache | None
+) -> FileEntry:
+    """Analyse one file and store the result in the per-file cache (in the worker, so
+    pickling the entries to disk is spread over the workers too)."""
+    entry = analyze(file, pipeline)
+    if cache:
+        cache.save_file(file.key, entry)
+    return entry
+
+
+def _cache(folder: Path | None) -> IndexCache | None:
+    from .cache import IndexCache  # the cache stores Index parts; imported late to avoid a cycle
+
+    return IndexCache(folder) if folder else None
 
 
 def analyze_all(
-    files: Sequence[CorpusFile], pipeline: TextPipeline, workers: int = 1, nice: int = 0
+    files: Sequence[CorpusFile],
+    pipeline: TextPipeline,
+    workers: int = 1,
+    nice: int = 0,
+    cache: IndexCache | None = None,
 ) -> list[FileEntry]:
-    """Analyse files, in worker processes when there are several and workers > 1."""
+    """Analyse files (and cache each result), in worker processes when there are several
+    and workers > 1."""
     if workers <= 1 or len(files) < 4:
-        return [analyze(f, pipeline) for f in files]
+        return [_analyze_and_keep(f, pipeline, cache) for f in files]
     ctx = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
-    with ctx.Pool(workers, _init_worker, (pipeline.data_dir, nice)) as pool:
+    init = (pipeline.data_dir, cache.folder if cache else None, nice)
+    with ctx.Pool(workers, _init_worker, init) as pool:
         return pool.map(_analyze_in_worker, files, chunksize=max(1, len(files) // (workers * 8)))
 
 
@@ -184,12 +207,10 @@ def build_index(
     data_dir: Path = DATA_DIR,
 ) -> Index:
     """Build (or load from cache) the index of a corpus folder."""
-    from .cache import IndexCache  # the cache stores Index parts; imported late to avoid a cycle
-
     params = params or BM25Params()
     pipeline = default_pipeline(data_dir)
     files, skipped = scan(corpus_dir, pipeline)
-    cache = IndexCache(cache_dir) if cache_dir else None
+    cache = _cache(cache_dir)
     key = corpus_key(files, skipped, params)
     if cache and (index := cache.load_snapshot(key, pipeline, params)) is not None:
         return index
@@ -221,10 +242,9 @@ def _entries(
             missing.append(file)
         else:
             entries[file.source] = entry
-    for file, entry in zip(missing, analyze_all(missing, pipeline, workers, nice), strict=True):
+    analysed = analyze_all(missing, pipeline, workers, nice, cache)
+    for file, entry in zip(missing, analysed, strict=True):
         entries[file.source] = entry
-        if cache:
-            cache.save_file(file.key, entry)
     return entries
 
 

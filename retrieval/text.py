@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import jieba
 import opencc
@@ -24,7 +25,18 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_SKIP: list[str] = []  # marks words that yield no token (stopwords, single characters)
+
+
+class _Word(NamedTuple):
+    """A jieba word as matching sees it: itself, its sub-words, and its tokens."""
+
+    word: str
+    parts: tuple[str, ...]
+    tokens: tuple[str, ...]
+
+
+_RUN = _Word("", (), ())  # a single character that may pair with its neighbours
+_IGNORE = _Word("", (), ())  # punctuation: no token, does not end a run
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -67,8 +79,13 @@ def is_traditional(text: str) -> bool:
     return bool(_t2s()[1].search(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """The matching form: Simplified characters, half-width ASCII, lower case; same length."""
+    """The matching form: Simplified characters, half-width ASCII, lower case; same length.
+
+    Cached: cleaning, metadata and splitting each look at the same line in matching form,
+    and translating is the costly part (a dictionary lookup per character).
+    """
     return text.translate(_t2s()[2])
 
 
@@ -97,8 +114,7 @@ class TextPipeline:
         self.data_dir = data_dir
         self._tokenizer = jieba.Tokenizer()
         # Per-word results, filled as words are met: reports repeat their vocabulary.
-        self._parts_cache: dict[str, list[str]] = {}
-        self._token_cache: dict[str, list[str]] = {}
+        self._kinds: dict[str, _Word] = {}
         self._tokenizer.initialize()
         self.stopwords = frozenset(normalize(w) for w in _read_words(data_dir / "stopwords.txt"))
         self.synonyms: dict[str, str] = {}
@@ -118,8 +134,7 @@ class TextPipeline:
         word = normalize(word)
         if self._tokenizer.FREQ.get(word, 0) < 1000:
             self._tokenizer.add_word(word, freq=1000)
-            self._parts_cache.clear()
-            self._token_cache.clear()
+            self._kinds.clear()
 
     def in_dictionary(self, word: str) -> bool:
         """True when jieba's dictionary (or ours) knows the word."""
@@ -135,15 +150,27 @@ class TextPipeline:
         return self.tokens_of_normalized(normalize(text))
 
     def tokens_of_normalized(self, norm: str) -> list[str]:
-        """Tokens of already normalised text: each word's sub-words, then the word."""
+        """Tokens of already normalised text: each word's sub-words, then the word.
+
+        The hot loop of a build: one dictionary lookup per jieba word (see `_scan`).
+        """
         out: list[str] = []
-        cache = self._token_cache
-        for word, parts in self._words(norm):
-            tokens = cache.get(word)
-            if tokens is None:
-                fold = self.synonyms.get
-                tokens = cache[word] = [*(fold(p, p) for p in parts), fold(word, word)]
-            out.extend(tokens)
+        run: list[str] = []
+        kinds, fold = self._kinds, self.synonyms.get
+        for word in self._tokenizer.cut(norm, HMM=False):
+            kind = kinds.get(word)
+            if kind is None:
+                kind = kinds[word] = self._kind(word)
+            if kind is _RUN:
+                run.append(word)
+            elif kind is not _IGNORE:
+                if run:
+                    if len(run) > 1:
+                        out.extend(fold(a + b, a + b) for a, b in itertools.pairwise(run))
+                    run = []
+                out.extend(kind.tokens)
+        if len(run) > 1:
+            out.extend(fold(a + b, a + b) for a, b in itertools.pairwise(run))
         return out
 
     def word_groups(self, norm: str) -> list[tuple[tuple[str, float], ...]]:
@@ -156,53 +183,59 @@ class TextPipeline:
         fold = self.synonyms.get
         return [
             (*((fold(p, p), len(p) / len(word)) for p in parts), (fold(word, word), 1.0))
-            for word, parts in self._words(norm)
+            for word, parts in self._scan(norm)
         ]
 
-    def _words(self, norm: str) -> Iterator[tuple[str, list[str]]]:
+    def _scan(self, norm: str) -> Iterator[tuple[str, tuple[str, ...]]]:
         """Meaningful words with their in-dictionary sub-words (as jieba's search mode).
 
         Single characters are dropped (镇, 村 are everywhere), but a run of them is usually
         a word jieba does not know (七进 in 宪法“七进”), so adjacent pairs in a run become
-        words; punctuation does not end a run.
+        words; punctuation does not end a run. `tokens_of_normalized` is the same walk,
+        flattened for speed; `_kind` decides what each word is, for both.
         """
-        stop, known = self.stopwords, self._parts_cache
         run: list[str] = []
+        kinds = self._kinds
         for word in self._tokenizer.cut(norm, HMM=False):
-            if len(word) == 1:
-                if "\u3400" <= word <= "\u9fff":
-                    if word not in stop:
-                        run.append(word)
-                        continue
-                elif not word.isalnum():
-                    continue  # punctuation or space
-            elif not word.isalnum() and _PUNCT_ONLY.match(word):
-                continue
-            if run:
-                if len(run) > 1:
-                    yield from ((a + b, []) for a, b in itertools.pairwise(run))
-                run = []
-            parts = known.get(word)
-            if parts is None:
-                parts = known[word] = self._parts(word)
-            if parts is not _SKIP:
-                yield word.strip(), parts
+            kind = kinds.get(word)
+            if kind is None:
+                kind = kinds[word] = self._kind(word)
+            if kind is _RUN:
+                run.append(word)
+            elif kind is not _IGNORE:
+                if run:
+                    if len(run) > 1:
+                        yield from ((a + b, ()) for a, b in itertools.pairwise(run))
+                    run = []
+                if kind.word:
+                    yield kind.word, kind.parts
         if len(run) > 1:
-            yield from ((a + b, []) for a, b in itertools.pairwise(run))
+            yield from ((a + b, ()) for a, b in itertools.pairwise(run))
 
-    def _parts(self, word: str) -> list[str]:
-        """A word's sub-words in the dictionary (2 and 3 characters), or _SKIP."""
+    def _kind(self, word: str) -> _Word:
+        """What a jieba word contributes: part of a single-character run, nothing
+        (punctuation), or its sub-words and itself (none for stopwords and lone letters)."""
+        if len(word) == 1:
+            if "\u3400" <= word <= "\u9fff":
+                if word not in self.stopwords:
+                    return _RUN
+            elif not word.isalnum():
+                return _IGNORE
+        elif not word.isalnum() and _PUNCT_ONLY.match(word):
+            return _IGNORE
         word = word.strip()
         if len(word) < 2 or word in self.stopwords:
-            return _SKIP
+            return _Word("", (), ())  # ends a run, adds nothing
         freq, size = self._tokenizer.FREQ, len(word)
-        return [
+        parts = tuple(
             g
             for n in (2, 3)
             if size > n
             for i in range(size - n + 1)
             if freq.get(g := word[i : i + n]) and g not in self.stopwords
-        ]
+        )
+        fold = self.synonyms.get
+        return _Word(word, parts, (*(fold(p, p) for p in parts), fold(word, word)))
 
     def surface_forms(self, terms: Iterable[str]) -> list[str]:
         """The words a matched term stands for in text (itself and its synonyms)."""
