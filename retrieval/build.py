@@ -64,23 +64,25 @@ def analyze(file: CorpusFile, pipeline: TextPipeline) -> FileEntry:
         report, passages = parse_report(file.source, decode_report(file.data), file.stated)
     except UnreadableReport as exc:
         return FileEntry(file.source, None, str(exc), None)
-    vocab: dict[str, int] = {}
-    ids: list[int] = []
+    tokens: list[str] = []
     lengths: list[int] = []
     section_tokens: dict[str, list[str]] = {}  # a heading path repeats over its passages
     for passage in passages:
         if passage.section not in section_tokens:
             section_tokens[passage.section] = pipeline.tokens(passage.section)
-        tokens = section_tokens[passage.section] + pipeline.tokens(passage.text)
-        ids.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
-        lengths.append(len(tokens))
+        size = len(tokens)
+        tokens += section_tokens[passage.section]
+        tokens += pipeline.tokens(passage.text)
+        lengths.append(len(tokens) - size)
+    vocab = tuple(dict.fromkeys(tokens))  # first-seen order; C loops, not one call per token
+    number = {t: i for i, t in enumerate(vocab)}
     return FileEntry(
         source=file.source,
         report=report,
         error=None,
         table=PassageTable.build(passages, [file.source]),
-        vocab=tuple(vocab),
-        token_ids=np.array(ids, dtype=np.int32),
+        vocab=vocab,
+        token_ids=np.fromiter(map(number.__getitem__, tokens), np.int32, len(tokens)),
         lengths=np.array(lengths, dtype=np.int32),
     )
 
@@ -133,7 +135,10 @@ def merge(
     vocab: dict[str, int] = {}
     flat = []
     for entry in good:
-        remap = np.array([vocab.setdefault(t, len(vocab)) for t in entry.vocab], dtype=np.int64)
+        # New words numbered in sorted order (deterministic); lookups run in C, not per word.
+        for word in sorted(set(entry.vocab).difference(vocab)):
+            vocab[word] = len(vocab)
+        remap = np.fromiter(map(vocab.__getitem__, entry.vocab), np.int64, len(entry.vocab))
         flat.append(remap[entry.token_ids] if len(entry.token_ids) else entry.token_ids)
     lengths = np.concatenate([e.lengths for e in good]) if good else np.empty(0, np.int32)
     all_ids = np.concatenate(flat) if flat else np.empty(0, np.int64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 REPORT_SUFFIXES = (".txt", ".md")
@@ -9,6 +10,7 @@ REPORT_SUFFIXES = (".txt", ".md")
 # stray dump or misplaced archive from stalling a reload.
 MAX_REPORT_BYTES = 2 * 1024 * 1024
 _ENCODINGS = ("utf-8-sig", "gb18030")
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # controls except \t \n \r
 
 
 class UnreadableReport(ValueError):
@@ -62,5 +64,4 @@ def read_report_text(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> str:
 def _looks_like_text(text: str) -> bool:
     """Reject decodes that are mostly control characters or replacement marks."""
     sample = text[:4000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\r\n\t") or ch == "\ufffd")
-    return bad <= len(sample) * 0.01
+    return len(_BAD_CHARS.findall(sample)) <= len(sample) * 0.01
