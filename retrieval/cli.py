@@ -57,6 +57,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
             "source": r.source,
             "title": r.title,
             "township": r.township,
+            "township_simplified": r.township_simplified,  # beyond the contract, additive
             "county": r.county,
             "province": r.province,
             "year": r.year,

@@ -79,3 +79,5 @@ def test_reports_cli_lists_metadata_and_errors(corpus_copy: Path):
     }
     assert row["title"] == "峰灵镇人民政府2025年度法治政府建设 情况报告"
     assert row["passages"] > 5 and isinstance(row["warnings"], list)
+    traditional = by_source["000_f9cc09109dbea409.txt"]
+    assert (traditional["township"], traditional["township_simplified"]) == ("潭灣鎮", "潭湾镇")
