@@ -4,6 +4,7 @@ against baselines in the same run (raw jieba, rank-bm25), on a synthetic corpus.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import jieba
@@ -70,19 +72,49 @@ def _time_queries(index: Index, questions: list[str]) -> tuple[float, float]:
     return statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
 
 
-def _jieba_chars_per_second(corpus: Path, limit: int = 3_000_000) -> float:
-    """Raw `jieba.lcut` throughput on the corpus text (a prefix of `limit` characters)."""
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+def _jieba_sample(corpus: Path, limit: int = 3_000_000) -> str:
+    """The corpus text for the jieba baselines: the first files, about `limit` characters."""
     text, size = [], 0
     for path in sorted(corpus.iterdir()):
         text.append(path.read_text("utf-8"))
         size += len(text[-1])
         if size >= limit:
             break
-    sample = "".join(text)
+    return "".join(text)
+
+
+def _jieba_chars_per_second(sample: str) -> float:
+    """Raw `jieba.lcut` throughput in this process (dictionary loaded before timing)."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
     started = time.perf_counter()
     tokenizer.lcut(sample)
+    return len(sample) / (time.perf_counter() - started)
+
+
+def _lcut_after(barrier: Barrier, text: str) -> None:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    barrier.wait()  # every process has its dictionary: start the clock together
+    tokenizer.lcut(text)
+
+
+def _jieba_parallel_chars_per_second(sample: str, workers: int) -> float:
+    """Raw `jieba.lcut` throughput of `workers` processes at once: what this machine's
+    cores give jieba alone, the ceiling for a build with as many workers."""
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(workers + 1)
+    share = -(-len(sample) // workers)
+    procs = [
+        ctx.Process(target=_lcut_after, args=(barrier, sample[i * share : (i + 1) * share]))
+        for i in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for proc in procs:
+        proc.join()
     return len(sample) / (time.perf_counter() - started)
 
 
@@ -186,7 +218,11 @@ def measure(passages: int) -> dict:
         corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
         files = generate(corpus, passages, DEFAULT_CORPUS)
         chars = sum(len(p.read_text("utf-8")) for p in corpus.iterdir())
-        jieba_cps = _jieba_chars_per_second(corpus)
+        workers = os.cpu_count() or 1
+        sample = _jieba_sample(corpus)
+        jieba_cps = _jieba_chars_per_second(sample)
+        jieba_parallel_cps = _jieba_parallel_chars_per_second(sample, workers)
+        del sample
         build_s, build_rss = _builder(corpus, cache)
         rss_before = _rss_mb()
         index = build_index(corpus, cache_dir=cache)  # memory-mapped snapshot
@@ -199,7 +235,6 @@ def measure(passages: int) -> dict:
         cold_uncached = _cold_start(corpus, Path(tmp) / "empty-cache", questions[0])
         incremental_s = _incremental(corpus, cache)
         base_p50, base_p95, base_n = _baseline(index, questions, cache)
-    workers = os.cpu_count() or 1
     return {
         "passages": len(index),
         "reports": files,
@@ -211,6 +246,8 @@ def measure(passages: int) -> dict:
         "jieba_chars_per_second": round(jieba_cps),
         "build_ratio_to_jieba": round(chars / build_s / jieba_cps, 2),
         "build_ratio_to_jieba_per_core": round(chars / build_s / jieba_cps / workers, 2),
+        "jieba_parallel_chars_per_second": round(jieba_parallel_cps),
+        "build_ratio_to_parallel_jieba": round(chars / build_s / jieba_parallel_cps, 2),
         "build_peak_rss_mb": round(build_rss),
         "serve_rss_mb": round(serve_rss),
         "query_p50_ms": round(p50, 3),
