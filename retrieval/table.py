@@ -6,6 +6,8 @@ keeps texts as one UTF-8 buffer with offsets and builds a `Passage` only when on
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import overload
@@ -17,11 +19,42 @@ from .models import Passage
 _ARRAYS = ("ids", "text_blob", "text_ends", "section_of", "report_of")
 
 
+class FileBytes:
+    """A saved uint8 array read with `pread` instead of a memory map.
+
+    Passage texts are read a few at a time, at random; a memory map of them would count
+    every page (on newer kernels, every 2 MB folio) it ever touched as the server's
+    resident memory, up to the whole corpus. Reads go through the page cache instead.
+    """
+
+    def __init__(self, path: Path) -> None:
+        mapped = np.load(path, mmap_mode="r")
+        if mapped.dtype != np.uint8 or mapped.ndim != 1:
+            raise ValueError(f"{path.name} is not a byte array")
+        self._offset, self._size = int(mapped.offset), len(mapped)
+        del mapped
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)  # closed when the index is dropped
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, part: slice) -> np.ndarray:
+        start, stop, _ = part.indices(self._size)
+        data = os.pread(self._fd, max(0, stop - start), self._offset + start)
+        if len(data) != max(0, stop - start):
+            raise ValueError("passage text file is truncated")
+        return np.frombuffer(data, dtype=np.uint8)
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        return self[:]
+
+
 class PassageTable(Sequence[Passage]):
     def __init__(
         self,
         ids: np.ndarray,
-        text_blob: np.ndarray,
+        text_blob: np.ndarray | FileBytes,
         text_ends: np.ndarray,
         section_of: np.ndarray,
         report_of: np.ndarray,
@@ -29,7 +62,7 @@ class PassageTable(Sequence[Passage]):
         sources: list[str],
     ) -> None:
         self.ids = ids  # fixed-width ASCII ids
-        self.text_blob = text_blob  # uint8, all texts as UTF-8, back to back
+        self.text_blob = text_blob  # uint8, all texts as UTF-8, back to back (or FileBytes)
         self.text_ends = text_ends  # int64 end offset of each text in the blob
         self.section_of = section_of  # int32 index into `sections`
         self.report_of = report_of  # int32 index into `sources` (the corpus' reports)
@@ -137,10 +170,11 @@ class PassageTable(Sequence[Passage]):
     def save(self, folder: Path) -> dict:
         """Write the arrays as .npy files; returns the picklable rest."""
         for name in _ARRAYS:
-            np.save(folder / f"{name}.npy", getattr(self, name))
+            np.save(folder / f"{name}.npy", np.asarray(getattr(self, name)))
         return {"sections": self.sections, "sources": self.sources}
 
     @classmethod
     def load(cls, folder: Path, rest: dict) -> PassageTable:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        arrays["text_blob"] = FileBytes(folder / "text_blob.npy")
         return cls(**arrays, **rest)
