@@ -150,27 +150,10 @@ class TextPipeline:
         return self.tokens_of_normalized(normalize(text))
 
     def tokens_of_normalized(self, norm: str) -> list[str]:
-        """Tokens of already normalised text: each word's sub-words, then the word.
-
-        The hot loop of a build: one dictionary lookup per jieba word (see `_scan`).
-        """
+        """Tokens of already normalised text: each word's sub-words, then the word."""
         out: list[str] = []
-        run: list[str] = []
-        kinds, fold = self._kinds, self.synonyms.get
-        for word in self._tokenizer.cut(norm, HMM=False):
-            kind = kinds.get(word)
-            if kind is None:
-                kind = kinds[word] = self._kind(word)
-            if kind is _RUN:
-                run.append(word)
-            elif kind is not _IGNORE:
-                if run:
-                    if len(run) > 1:
-                        out.extend(fold(a + b, a + b) for a, b in itertools.pairwise(run))
-                    run = []
-                out.extend(kind.tokens)
-        if len(run) > 1:
-            out.extend(fold(a + b, a + b) for a, b in itertools.pairwise(run))
+        for word in self._scan(norm):
+            out += word.tokens
         return out
 
     def word_groups(self, norm: str) -> list[tuple[tuple[str, float], ...]]:
@@ -182,17 +165,17 @@ class TextPipeline:
         """
         fold = self.synonyms.get
         return [
-            (*((fold(p, p), len(p) / len(word)) for p in parts), (fold(word, word), 1.0))
-            for word, parts in self._scan(norm)
+            (*((fold(p, p), len(p) / len(w.word)) for p in w.parts), (fold(w.word, w.word), 1.0))
+            for w in self._scan(norm)
         ]
 
-    def _scan(self, norm: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    def _scan(self, norm: str) -> Iterator[_Word]:
         """Meaningful words with their in-dictionary sub-words (as jieba's search mode).
 
         Single characters are dropped (镇, 村 are everywhere), but a run of them is usually
         a word jieba does not know (七进 in 宪法“七进”), so adjacent pairs in a run become
-        words; punctuation does not end a run. `tokens_of_normalized` is the same walk,
-        flattened for speed; `_kind` decides what each word is, for both.
+        words; punctuation does not end a run. The hot loop of a build: one dictionary
+        lookup per jieba word, `_kind` deciding what each word is.
         """
         run: list[str] = []
         kinds = self._kinds
@@ -203,14 +186,19 @@ class TextPipeline:
             if kind is _RUN:
                 run.append(word)
             elif kind is not _IGNORE:
-                if run:
-                    if len(run) > 1:
-                        yield from ((a + b, ()) for a, b in itertools.pairwise(run))
-                    run = []
+                if len(run) > 1:
+                    yield from self._pairs(run)
+                run = []
                 if kind.word:
-                    yield kind.word, kind.parts
+                    yield kind
         if len(run) > 1:
-            yield from ((a + b, ()) for a, b in itertools.pairwise(run))
+            yield from self._pairs(run)
+
+    def _pairs(self, run: list[str]) -> Iterator[_Word]:
+        """Adjacent pairs of a run of single characters, as words without sub-words."""
+        fold = self.synonyms.get
+        for a, b in itertools.pairwise(run):
+            yield _Word(a + b, (), (fold(a + b, a + b),))
 
     def _kind(self, word: str) -> _Word:
         """What a jieba word contributes: part of a single-character run, nothing
