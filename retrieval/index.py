@@ -14,13 +14,9 @@ from .bm25 import BM25Params, SparseBM25
 from .corpus import Corpus
 from .models import Hit, Passage, Query
 from .query import Places, parse_question
+from .relevance import content_words, judge
 from .text import TextPipeline
 
-# Relevance: a passage must cover at least this share of the question's weight (see
-# `_coverage`). Measured on 22 off-topic questions (天气, 火锅店, 身份证…) and 46 in-scope
-# ones (the dev set plus paraphrases): off-topic ones reach at most 0.31 on any passage,
-# in-scope ones at least 0.45 on their best; 0.4 sits in that gap.
-MIN_COVERAGE = 0.4
 # Unless the question names a town, no report takes more than this many of each five places.
 PER_REPORT = 2
 WINDOW = 5
@@ -30,7 +26,12 @@ WINDOW = 5
 class SearchResult:
     query: Query
     hits: tuple[Hit, ...]
-    total: int  # relevant passages before paging
+    total: int  # relevant passages before paging (possibly relevant ones when no other)
+
+    @property
+    def tentative(self) -> bool:
+        """True when every hit is only possibly relevant (shown as 可能相关)."""
+        return bool(self.hits) and all(h.weak for h in self.hits)
 
 
 def passage_tokens(pipeline: TextPipeline, passage: Passage) -> list[str]:
@@ -69,8 +70,9 @@ class Index:
         return parse_question(question, self.places, self.pipeline)
 
     def _allowed_reports(self, query: Query) -> np.ndarray | None:
-        """Mask of reports the question's filters allow (None: all)."""
-        if not (query.names_place or query.years):
+        """Mask of reports the question's place filters allow (None: all). Years are
+        checked per passage (`_in_years`)."""
+        if not query.names_place:
             return None
         mask = np.ones(len(self.corpus.reports), dtype=bool)
         if query.unknown_places and not query.townships:
@@ -79,12 +81,14 @@ class Index:
             mask &= np.isin(self._town_of, list(query.townships))
         if query.counties:
             mask &= np.isin(self._county_of, list(query.counties))
-        if query.years:
-            mask &= np.isin(self._year_of, list(query.years))
         return mask
 
     def search(self, question: str | Query, top_k: int = 5, offset: int = 0) -> SearchResult:
-        """The best relevant passages for a question, best first."""
+        """The best relevant passages for a question, best first.
+
+        Relevant passages come first; only when there are none, possibly relevant ones
+        (see `relevance`).
+        """
         query = self.parse(question) if isinstance(question, str) else question
         allowed = self._allowed_reports(query)
         terms = list(query.terms)
@@ -100,8 +104,15 @@ class Index:
         candidates = np.flatnonzero(presence)
         if allowed is not None:
             candidates = candidates[allowed[self.report_of[candidates]]]
-        coverage = self._coverage(query, distinct, presence[candidates].astype(np.uint64))
-        candidates = candidates[(coverage >= MIN_COVERAGE) & (scores[candidates] > 0)]
+        if query.years:
+            candidates = candidates[self._in_years(candidates, query.years)]
+        words = content_words(query, self.bm25, self.pipeline)
+        verdict = judge(
+            words, distinct, presence[candidates].astype(np.uint64), bool(query.townships)
+        )
+        weak = not verdict.strong.any()
+        candidates = candidates[verdict.weak if weak else verdict.strong]
+        candidates = candidates[scores[candidates] > 0]
         total = len(candidates)
         wanted = offset + top_k
         pool = max(wanted * 20, 100)  # enough to spread a page across towns
@@ -110,38 +121,22 @@ class Index:
         ranked = candidates[np.lexsort((candidates, -scores[candidates]))]
         if not query.townships:
             ranked = self._spread(ranked, wanted)
-        page = ranked[offset:wanted]
         hits = tuple(
-            self._hit(int(i), float(scores[i] + constant), distinct, int(presence[i])) for i in page
+            self._hit(int(i), float(scores[i] + constant), distinct, int(presence[i]), weak)
+            for i in ranked[offset:wanted]
         )
         return SearchResult(query, hits, total)
 
-    def _coverage(self, query: Query, distinct: list[str], presence: np.ndarray) -> np.ndarray:
-        """Per candidate passage, the share of the question's weight it covers.
-
-        Each word of the question weighs by its rarity (words the corpus never uses weigh
-        the most). A passage covers a word fully when it holds it, and partly when it holds
-        some of its sub-words (调解 covers half of 人民调解). `presence` has bit k set where
-        `distinct[k]` occurs; coverage depends only on those bits, so it is computed once
-        per distinct bit pattern.
-        """
-        bit = {t: k for k, t in enumerate(distinct)}
-        if len(distinct) <= 16:  # every possible pattern: a small table, then one lookup
-            patterns = np.arange(1 << len(distinct), dtype=np.uint64)
-            inverse = presence.astype(np.int64)
-        else:
-            patterns, inverse = np.unique(presence, return_inverse=True)
-        covered = np.zeros(len(patterns), dtype=np.float64)
-        total = 0.0
-        for group in query.groups:
-            weight = self.bm25.term_weight(group[-1][0])
-            total += weight
-            credit = np.zeros(len(patterns), dtype=np.float64)
-            for token, share in group:
-                if token in bit:
-                    credit += share * ((patterns >> np.uint64(bit[token])) & np.uint64(1))
-            covered += weight * np.minimum(credit, 1.0)
-        return (covered / (total or 1.0))[inverse]
+    def _in_years(self, candidates: np.ndarray, years: tuple[int, ...]) -> np.ndarray:
+        """Candidates a year filter keeps: passages of reports covering one of the years,
+        and passages whose heading names one (a 2024 report's 2025年工作打算)."""
+        keep = np.isin(self._year_of[self.report_of[candidates]], list(years))
+        sections = self.corpus.passages.section_of
+        names = self.corpus.passages.sections
+        wanted = tuple(str(y) for y in years)
+        for k in np.flatnonzero(~keep):
+            keep[k] = any(y in names[sections[candidates[k]]] for y in wanted)
+        return keep
 
     def _spread(self, ranked: np.ndarray, wanted: int) -> np.ndarray:
         """Reorder so that no report has more than PER_REPORT hits in any page of WINDOW.
@@ -167,8 +162,8 @@ class Index:
             out.append(remaining.pop(pick))
         return np.array(out + remaining, dtype=np.int64)
 
-    def _hit(self, i: int, score: float, distinct: list[str], presence: int) -> Hit:
+    def _hit(self, i: int, score: float, distinct: list[str], presence: int, weak: bool) -> Hit:
         passage = self.corpus.passages[i]
         matched = tuple(t for k, t in enumerate(distinct) if presence >> k & 1)
         report = self.corpus.reports[self.report_of[i]]
-        return Hit(passage=passage, report=report, score=score, matched=matched)
+        return Hit(passage=passage, report=report, score=score, matched=matched, weak=weak)

@@ -56,8 +56,9 @@ class Query:
     counties: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     unknown_places: tuple[str, ...] = ()
-    # Words of the question with their sub-words and the share of the word each covers.
-    groups: tuple[tuple[tuple[str, float], ...], ...] = ()
+    # Content words of the question, each with its sub-words: (token, share of the word it
+    # covers, whether it is the word's head), the word itself last.
+    groups: tuple[tuple[tuple[str, float, bool], ...], ...] = ()
     topic: str = ""  # the question without the places and years it names
 
     @property
@@ -77,6 +78,7 @@ class Hit:
     report: Report
     score: float
     matched: tuple[str, ...] = field(default=())
+    weak: bool = False  # only possibly relevant: little of the question matched
 
     def as_json(self) -> dict:
         return {
@@ -90,4 +92,5 @@ class Hit:
             "source": self.passage.source,
             "score": round(self.score, 4),
             "matched": list(self.matched),
+            "weak": self.weak,
         }

@@ -11,10 +11,12 @@ from .models import Query, Report
 from .text import TextPipeline, normalize
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?(?!\d)")
-# A town the corpus does not have: `XX镇` at the start or after a separator or a
-# word such as 那/和/问, so that 别的镇, 各乡镇, 乡村 are never mistaken for names.
+# A town the corpus does not have: `XX镇` at the start, after punctuation other than 、 or after
+# a word such as 那/和/问, and not `镇里`/`镇上` (以前镇里发的文件 names no town), so that
+# 别的镇, 各乡镇, 乡村 are never mistaken for names.
 _OTHER_TOWN = re.compile(
-    r"(?:^|[^\u4e00-\u9fff]|[那和与跟及问看查在])([\u4e00-\u9fff]{2,4}?)(镇|街道|乡)(?![镇村])"
+    r"(?:^|[^\u4e00-\u9fff、]|[那和与跟及问看查在])([\u4e00-\u9fff]{2,4}?)(镇|街道|乡)"
+    r"(?![镇村里上内外下])"
 )
 _EVERYDAY_WORDS = set(
     "下乡 城乡 家乡 故乡 老乡 他乡 返乡 回乡 同乡 异乡 还乡 思乡 梦乡 水乡 进乡 "
@@ -22,6 +24,12 @@ _EVERYDAY_WORDS = set(
 )
 _GENERIC_STEMS = {"其他", "其它", "别的", "各个", "哪些", "周边", "兄弟", "附近", "我们", "你们"}
 _NOT_STEM_END = NOT_NAME_END | set("们些他它有几")
+# A town's short name that is also an everyday word (保安, 安稳, 龙头) names the town only
+# in a place-like phrase: 那保安呢, 保安的做法, 保安那边; otherwise 保安人员培训 is about guards.
+_BEFORE_PLACE = set("那和与跟及问看查在")
+_AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有", "是", "在", "怎么", "如何")
+# An unknown name starting with a common word (以前, 所有) is a phrase, not a place.
+_COMMON_WORD = 5000
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,11 @@ class Places:
                 if len(stem) >= 2:
                     towns.setdefault(stem, name)
             if r.county:
-                counties[normalize(r.county)] = normalize(r.county)
+                county = normalize(r.county)
+                counties[county] = county
+                stem = re.sub(r"(自治县|自治旗|县|区|市|旗)$", "", county)
+                if len(stem) >= 2:
+                    counties.setdefault(stem, county)
             if r.year:
                 years.add(r.year)
         return cls(towns, counties, frozenset(years))
@@ -65,31 +77,73 @@ def _spellings_in(text: str, spellings: dict[str, str], longest: int = 12) -> li
     return sorted(found, key=len, reverse=True)
 
 
-def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Query:
-    """Split a question into search terms and the township/county/year filters it names."""
-    text = normalize(question)
-    towns: list[str] = []
-    counties: list[str] = []
-    for spellings, found in ((places.towns, towns), (places.counties, counties)):
-        for spelling in _spellings_in(text, spellings):
-            if spellings[spelling] not in found:
-                found.append(spellings[spelling])
-            text = text.replace(spelling, " ")
-    years = [int(y) for y in _YEAR.findall(text)]
-    text = _YEAR.sub(" ", text)
+def _names_place(text: str, spelling: str, name: str, pipeline: TextPipeline) -> bool:
+    """True when `spelling` (a known town's or county's name or short name) is a place.
+
+    A full name (王团镇) or a short name jieba does not know as a word (王团, 峰灵) is a
+    place wherever it stands; a short name that is an everyday word (保安) only where the
+    phrase around it is place-like.
+    """
+    if spelling == name or not pipeline.in_general_dictionary(spelling):
+        return True
+    start = 0
+    while (i := text.find(spelling, start)) >= 0:
+        before, after = text[i - 1 : i], text[i + len(spelling) :]
+        if before in _BEFORE_PLACE or after.startswith(_AFTER_PLACE) or not after.strip(" ?？"):
+            return True
+        start = i + 1
+    return False
+
+
+def _unknown_towns(text: str, pipeline: TextPipeline) -> list[str]:
+    """Names shaped like towns (XX镇) that the corpus has no report for."""
     unknown = []
     for m in _OTHER_TOWN.finditer(text):
         stem = m[1]
         name = stem + m[2]
         if name[-2:] in _EVERYDAY_WORDS:
             continue  # 送法下乡, 城乡: an everyday word, not a place
-        if stem not in _GENERIC_STEMS and stem[-1] not in _NOT_STEM_END:
-            unknown.append(name)
-            text = text.replace(name, " ")
-    groups = tuple(pipeline.word_groups(text))
+        if stem in _GENERIC_STEMS or stem[-1] in _NOT_STEM_END:
+            continue
+        if any(pipeline.general_freq(stem[:n]) >= _COMMON_WORD for n in (2, 3)):
+            continue  # 以前镇里, 所有乡镇: a phrase
+        unknown.append(name)
+    return unknown
+
+
+def _places_in(
+    text: str, places: Places, pipeline: TextPipeline
+) -> tuple[list[str], list[str], str]:
+    """Known towns and counties the question names, and the text without them."""
+    towns: list[str] = []
+    counties: list[str] = []
+    for spellings, found in ((places.towns, towns), (places.counties, counties)):
+        for spelling in _spellings_in(text, spellings):
+            name = spellings[spelling]
+            if not _names_place(text, spelling, name, pipeline):
+                continue
+            if name not in found:
+                found.append(name)
+            text = text.replace(spelling, " ")
+    return towns, counties, text
+
+
+def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Query:
+    """Split a question into content words and the township/county/year filters it names.
+
+    Scaffolding (`pipeline.question_words`: 有没有, 别的镇, 做法…) is dropped from the
+    content words but kept in `topic`, which follow-up questions reuse.
+    """
+    towns, counties, text = _places_in(normalize(question), places, pipeline)
+    years = [int(y) for y in _YEAR.findall(text)]
+    text = _YEAR.sub(" ", text)
+    unknown = _unknown_towns(text, pipeline)
+    for name in unknown:
+        text = text.replace(name, " ")
+    groups = tuple(g for g in pipeline.word_groups(text) if g[-1][0] not in pipeline.question_words)
     return Query(
         text=question,
-        terms=tuple(token for group in groups for token, _ in group),
+        terms=tuple(part[0] for group in groups for part in group),
         groups=groups,
         topic=" ".join(text.split()),
         townships=tuple(towns),

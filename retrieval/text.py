@@ -116,6 +116,9 @@ class TextPipeline:
         # Per-word results, filled as words are met: reports repeat their vocabulary.
         self._kinds: dict[str, _Word] = {}
         self._tokenizer.initialize()
+        # jieba's own frequency of the words we add, before we raise it: everyday-language
+        # frequency is what tells a domain word (执法) from an everyday one (县城).
+        self._general: dict[str, int] = {}
         self.stopwords = frozenset(normalize(w) for w in _read_words(data_dir / "stopwords.txt"))
         self.synonyms: dict[str, str] = {}
         self._groups: dict[str, tuple[str, ...]] = {}
@@ -124,6 +127,9 @@ class TextPipeline:
             for word in group:
                 self.synonyms[word] = group[0]
             self._groups[group[0]] = group
+        self.question_words = frozenset(
+            normalize(w) for w in _read_words(data_dir / "question_words.txt")
+        )
         for line in _read_words(data_dir / "dict.txt"):
             self.add_word(line.split()[0])
         for word in self.synonyms:
@@ -132,9 +138,23 @@ class TextPipeline:
     def add_word(self, word: str) -> None:
         """Keep a word whole (domain terms, township names)."""
         word = normalize(word)
+        self._general.setdefault(word, self._tokenizer.FREQ.get(word, 0))
         if self._tokenizer.FREQ.get(word, 0) < 1000:
             self._tokenizer.add_word(word, freq=1000)
             self._kinds.clear()
+
+    def general_freq(self, word: str) -> int:
+        """How often everyday Chinese uses a word: jieba's dictionary count, before our
+        additions raised it (0 for words it does not know)."""
+        return self._general.get(word, self._tokenizer.FREQ.get(word, 0))
+
+    def general_share(self, word: str) -> float:
+        """`general_freq` as a share of all words, smoothed so that no word has share 0."""
+        return (self.general_freq(word) + 1) / self._tokenizer.total
+
+    def in_general_dictionary(self, word: str) -> bool:
+        """True when everyday Chinese (jieba's own dictionary) has the word."""
+        return self.general_freq(normalize(word)) > 0
 
     def in_dictionary(self, word: str) -> bool:
         """True when jieba's dictionary (or ours) knows the word."""
@@ -156,18 +176,24 @@ class TextPipeline:
             out += word.tokens
         return out
 
-    def word_groups(self, norm: str) -> list[tuple[tuple[str, float], ...]]:
+    def word_groups(self, norm: str) -> list[tuple[tuple[str, float, bool], ...]]:
         """Each word of the text with the sub-words that stand for part of it.
 
-        A group is `((sub-word, share of the word's characters), ..., (word, 1.0))`: the
-        output of jieba's search mode (人民调解 → 人民, 民调, 调解, 人民调解) kept together,
-        so relevance can credit a passage that holds part of a word.
+        A group is `((sub-word, share of the word's characters, is head), ..., (word, 1.0,
+        True))`: the output of jieba's search mode (人民调解 → 人民, 民调, 调解, 人民调解) kept
+        together, so relevance can credit a passage that holds part of a word. Chinese
+        compounds are head-final: a sub-word ending the word and at least half as long
+        (调解 in 人民调解) names what the word is about; 信用 in 信用卡 does not.
         """
         fold = self.synonyms.get
-        return [
-            (*((fold(p, p), len(p) / len(w.word)) for p in w.parts), (fold(w.word, w.word), 1.0))
-            for w in self._scan(norm)
-        ]
+        groups = []
+        for w in self._scan(norm):
+            parts = tuple(
+                (fold(p, p), len(p) / len(w.word), w.word.endswith(p) and 2 * len(p) >= len(w.word))
+                for p in w.parts
+            )
+            groups.append((*parts, (fold(w.word, w.word), 1.0, True)))
+        return groups
 
     def _scan(self, norm: str) -> Iterator[_Word]:
         """Meaningful words with their in-dictionary sub-words (as jieba's search mode).
@@ -234,9 +260,10 @@ class TextPipeline:
 
 
 def data_fingerprint(data_dir: Path) -> str:
-    """A hash of the files that shape tokens: dictionary, stopwords, synonyms."""
+    """A hash of the files that shape tokens: dictionary, stopwords, synonyms, question
+    words."""
     digest = hashlib.sha1()
-    for name in ("dict.txt", "stopwords.txt", "synonyms.txt"):
+    for name in ("dict.txt", "stopwords.txt", "synonyms.txt", "question_words.txt"):
         path = data_dir / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"")

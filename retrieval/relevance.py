@@ -1,0 +1,111 @@
+"""Whether a passage answers a question: evidence from the question's content words.
+
+A question is scaffolding (有没有, 别的镇, 怎么, 做法: `data/question_words.txt`, dropped when
+the question is parsed) plus content words. Each content word weighs by its rarity in the
+corpus; a word the corpus never uses still weighs (the passage cannot hold it, which is
+evidence against), unless everyday Chinese does not know it either (a fragment such as 前先
+left by a run of single characters). A passage is
+
+- **relevant** when it holds at least one content word (the word, or its head: 调解 for
+  人民调解, but not 信用 for 信用卡 or 十九 for 三十九度) and covers at least
+  `STRONG_COVERAGE` of the content weight (sub-words give partial credit: 调解 covers
+  part of 人民调解);
+- **possibly relevant** (shown as 可能相关) when it covers less, but at least
+  `WEAK_COVERAGE`, and one of the words it holds is a domain word: used in the
+  corpus at least e^`DOMAIN_SPECIFICITY` times as often as in everyday Chinese (执法, 普法,
+  调解 are; 县城, 春节, 办公室 are not). When the question names a town, any passage of that
+  town holding a content word is possibly relevant.
+
+The thresholds come from `data/calibration/relevance.jsonl` (questions staff might ask about
+the seeds, and off-topic ones); `tests/test_relevance.py` recomputes them and asserts the
+gap, and the README gives the figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bm25 import SparseBM25
+from .models import Query
+from .text import TextPipeline
+
+STRONG_COVERAGE = 0.3
+WEAK_COVERAGE = 0.15
+DOMAIN_SPECIFICITY = 2.5
+
+
+@dataclass(frozen=True)
+class ContentWord:
+    """One content word of a question, with what relevance needs to know about it."""
+
+    parts: tuple[tuple[str, float, bool], ...]  # (token, share, is head), the word last
+    weight: float  # rarity in the corpus; 0 for fragments nobody uses
+    specificity: float  # log of corpus frequency over everyday frequency
+
+    @property
+    def token(self) -> str:
+        return self.parts[-1][0]
+
+
+def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> list[ContentWord]:
+    """The question's content words, weighed against this corpus."""
+    n = bm25.n_docs
+    corpus_tokens = max(float(bm25.doc_len.sum()), 1.0)
+    words = []
+    for group in query.groups:
+        token = group[-1][0]
+        t = bm25.vocab.get(token)
+        df = float(bm25.df[t]) if t is not None else 0.0
+        known = df > 0 or pipeline.general_freq(token) > 0
+        weight = math.log((n + 1) / (df + 0.5)) if known else 0.0
+        specificity = math.log((df + 0.5) / corpus_tokens / pipeline.general_share(token))
+        words.append(ContentWord(group, weight, specificity))
+    return words
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Per candidate passage: relevant, or only possibly relevant."""
+
+    strong: np.ndarray  # bool
+    weak: np.ndarray  # bool, disjoint from strong
+
+
+def judge(
+    words: list[ContentWord], distinct: list[str], presence: np.ndarray, town_named: bool
+) -> Verdict:
+    """Relevance of candidate passages from their presence bits.
+
+    `presence` has bit k set where `distinct[k]` occurs in the passage. The verdict
+    depends only on those bits, so it is computed once per distinct bit pattern.
+    """
+    bit = {t: k for k, t in enumerate(distinct)}
+    if len(distinct) <= 16:  # every possible pattern: a small table, then one lookup
+        patterns = np.arange(1 << len(distinct), dtype=np.uint64)
+        inverse = presence.astype(np.int64)
+    else:
+        patterns, inverse = np.unique(presence, return_inverse=True)
+    covered = np.zeros(len(patterns))
+    whole = np.zeros(len(patterns), dtype=bool)
+    domain = np.zeros(len(patterns), dtype=bool)
+    total = sum(w.weight for w in words)
+    for word in words:
+        credit = np.zeros(len(patterns))
+        held = np.zeros(len(patterns), dtype=bool)
+        for token, share, head in word.parts:
+            if token in bit:
+                has = ((patterns >> np.uint64(bit[token])) & np.uint64(1)).astype(bool)
+                credit += share * has
+                if head:
+                    held |= has
+        whole |= held
+        if word.specificity >= DOMAIN_SPECIFICITY:
+            domain |= held
+        covered += word.weight * np.minimum(credit, 1.0)
+    coverage = covered / (total or 1.0)
+    strong = whole & (coverage >= STRONG_COVERAGE)
+    weak = whole & ~strong & ((domain & (coverage >= WEAK_COVERAGE)) | town_named)
+    return Verdict(strong[inverse], weak[inverse])
