@@ -95,7 +95,10 @@ def answer_html(
     `forms[i]` are the words to bold in hit i.
     """
     pages = -(-result.total // PAGE_SIZE)
-    header = f"找到 {result.total} 段相关内容"
+    if result.tentative:  # only a small part of the question matched: say so
+        header = f"没有完全对应的内容，以下 {result.total} 段可能相关"
+    else:
+        header = f"找到 {result.total} 段相关内容"
     header += f"（第 {page + 1}/{pages} 页）：" if pages > 1 else "："
     for limit in (260, 180, 120, 60):
         blocks = [

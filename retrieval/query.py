@@ -89,7 +89,7 @@ def _names_place(text: str, spelling: str, name: str, pipeline: TextPipeline) ->
     start = 0
     while (i := text.find(spelling, start)) >= 0:
         before, after = text[i - 1 : i], text[i + len(spelling) :]
-        if before in _BEFORE_PLACE or after.startswith(_AFTER_PLACE) or not after.strip(" ?？"):
+        if before in _BEFORE_PLACE or after.startswith(_AFTER_PLACE):
             return True
         start = i + 1
     return False
@@ -128,6 +128,17 @@ def _places_in(
     return towns, counties, text
 
 
+def _without_scaffolding(
+    group: tuple[tuple[str, float, bool], ...], scaffolding: frozenset[str]
+) -> tuple[tuple[str, float, bool], ...]:
+    """A word's group without sub-words that say nothing (信访工作: 工作); when such a
+    sub-word was the word's head, what remains of the word carries its meaning."""
+    parts = [p for p in group[:-1] if p[0] not in scaffolding]
+    if len(parts) < len(group) - 1 and any(p[2] for p in group[:-1] if p[0] in scaffolding):
+        parts = [(token, share, True) for token, share, _ in parts]
+    return (*parts, group[-1])
+
+
 def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Query:
     """Split a question into content words and the township/county/year filters it names.
 
@@ -140,7 +151,11 @@ def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Que
     unknown = _unknown_towns(text, pipeline)
     for name in unknown:
         text = text.replace(name, " ")
-    groups = tuple(g for g in pipeline.word_groups(text) if g[-1][0] not in pipeline.question_words)
+    groups = tuple(
+        _without_scaffolding(g, pipeline.question_words)
+        for g in pipeline.word_groups(text)
+        if g[-1][0] not in pipeline.question_words
+    )
     return Query(
         text=question,
         terms=tuple(part[0] for group in groups for part in group),

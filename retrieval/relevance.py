@@ -68,10 +68,11 @@ def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> lis
 
 @dataclass(frozen=True)
 class Verdict:
-    """Per candidate passage: relevant, or only possibly relevant."""
+    """Per candidate passage: relevant, or only possibly relevant, and why."""
 
     strong: np.ndarray  # bool
     weak: np.ndarray  # bool, disjoint from strong
+    coverage: np.ndarray  # share of the question's content weight each passage covers
 
 
 def judge(
@@ -108,4 +109,4 @@ def judge(
     coverage = covered / (total or 1.0)
     strong = whole & (coverage >= STRONG_COVERAGE)
     weak = whole & ~strong & ((domain & (coverage >= WEAK_COVERAGE)) | town_named)
-    return Verdict(strong[inverse], weak[inverse])
+    return Verdict(strong[inverse], weak[inverse], np.where(whole, coverage, 0.0)[inverse])

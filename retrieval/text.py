@@ -188,12 +188,28 @@ class TextPipeline:
         fold = self.synonyms.get
         groups = []
         for w in self._scan(norm):
+            word = fold(w.word, w.word)
+            # a word folded into its group's first word (驻村律师 → 村法律顾问) also has that
+            # word's parts, so 法律顾问 answers it
+            spans = dict.fromkeys((p, w.word) for p in w.parts)
+            if word != w.word:
+                spans.update(dict.fromkeys((p, word) for p in self._subwords(word)))
             parts = tuple(
-                (fold(p, p), len(p) / len(w.word), w.word.endswith(p) and 2 * len(p) >= len(w.word))
-                for p in w.parts
+                (fold(p, p), len(p) / len(of), of.endswith(p) and 2 * len(p) >= len(of))
+                for p, of in spans
             )
-            groups.append((*parts, (fold(w.word, w.word), 1.0, True)))
+            groups.append((*parts, (word, 1.0, True)))
         return groups
+
+    def _subwords(self, word: str) -> list[str]:
+        """Every dictionary word inside a word, shorter than it (村法律顾问 → 法律顾问…)."""
+        freq = self._tokenizer.FREQ
+        return [
+            g
+            for n in range(2, len(word))
+            for i in range(len(word) - n + 1)
+            if freq.get(g := word[i : i + n]) and g not in self.stopwords
+        ]
 
     def _scan(self, norm: str) -> Iterator[_Word]:
         """Meaningful words with their in-dictionary sub-words (as jieba's search mode).
