@@ -75,3 +75,13 @@ def test_every_command_is_in_help_and_readme():
 def test_help_explains_groups_and_privacy_mode():
     text = help_html("township_qa_bot")
     assert "/ask@township_qa_bot" in text and "隐私模式" in text and "私聊" in text
+
+
+def test_possibly_relevant_answers_say_so(seed_index):
+    weak = seed_index.search("峰灵镇的群众生活安稳吗")
+    strong = seed_index.search("峰灵镇流动普法车")
+    assert weak.tentative and not strong.tentative
+    forms = [["群众"]] * len(weak.hits)
+    assert "可能相关" in answer_html(weak, forms, SIMPLIFIED)
+    assert "可能相关" not in answer_html(strong, [["普法"]] * len(strong.hits), SIMPLIFIED)
+    assert "可能相關" in answer_html(weak, forms, TRADITIONAL)

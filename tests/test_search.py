@@ -121,7 +121,7 @@ def test_dev_questions_mostly_answered_first(seed_index):
 
 def _cli(*args, stdin=None):
     return subprocess.run(
-        [sys.executable, "-m", "retrieval", "search", *args],
+        [sys.executable, "-m", "retrieval", "search", "--no-cache", *args],
         input=stdin,
         capture_output=True,
         text=True,
