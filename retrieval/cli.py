@@ -102,6 +102,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(passages=args.passages, as_json=args.json)
 
 
+def cmd_ablate(args: argparse.Namespace) -> int:
+    from .ablation import ablate, load_questions
+
+    sets = []
+    for label, questions, corpus in args.set:
+        index = build_index(Path(corpus), cache_dir=None, workers=os.cpu_count() or 1)
+        sets.append((label, index, load_questions(Path(questions))))
+    for row in ablate(sets):
+        if args.json:
+            _print_json(row)
+        else:
+            cells = [
+                f"{row[label]['hit@5']:.3f} {row[label]['mrr@5']:.3f} {row[label]['off_topic']}"
+                for label, _, _ in sets
+            ]
+            print(" | ".join([row["variant"], *cells]))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m retrieval", description="乡镇法治报告检索")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--passages", type=int, default=10_000)
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(func=cmd_bench)
+
+    ablate = sub.add_parser("ablate", help="逐项关闭相关性规则，评估各问题集")
+    ablate.add_argument(
+        "--set", nargs=3, action="append", required=True, metavar=("LABEL", "QUESTIONS", "CORPUS")
+    )
+    ablate.add_argument("--json", action="store_true")
+    ablate.set_defaults(func=cmd_ablate)
 
     args = parser.parse_args(argv)
     if getattr(args, "corpus", None) is not None and not args.corpus.is_dir():

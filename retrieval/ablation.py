@@ -1,0 +1,132 @@
+"""`python -m retrieval ablate`: each relevance idea switched off in turn, scored in one run.
+
+Scores as `../shared/eval/score.py` does (a hit answers when its township names the gold
+town and its text holds the gold phrase, both in Simplified script; an out-of-scope
+question passes only with no hits), on the same index, so the rows compare like with like.
+The README's ablation table is this command's output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from . import query as query_module
+from . import relevance
+from .index import Index
+from .text import to_simplified
+
+
+def _norm(s: str | None) -> str:
+    return re.sub(r"\s+", "", to_simplified(s or ""))
+
+
+def _town_matches(gold: str, got: str | None) -> bool:
+    gold, got = _norm(gold), _norm(got)
+    stem = gold.rstrip("镇乡")
+    return bool(got) and (gold in got or got in gold or (len(stem) >= 2 and stem in got))
+
+
+def score(index: Index, questions: list[dict], top_k: int = 5) -> dict:
+    """hit@5, mrr@5 and off-topic refusals of the index's search on the questions."""
+    answerable = hits = 0
+    rr = 0.0
+    off = refused = 0
+    for q in questions:
+        found = index.search(q["q"], top_k=top_k).hits
+        if not q["gold"]:
+            off += 1
+            refused += not found
+            continue
+        answerable += 1
+        rank = next(
+            (
+                n
+                for n, h in enumerate(found, start=1)
+                if any(
+                    _town_matches(g["town"], h.report.township)
+                    and _norm(g["has"]) in _norm(h.passage.text)
+                    for g in q["gold"]
+                )
+            ),
+            None,
+        )
+        if rank:
+            hits += 1
+            rr += 1 / rank
+    return {
+        "hit@5": round(hits / max(answerable, 1), 3),
+        "mrr@5": round(rr / max(answerable, 1), 3),
+        "off_topic": f"{refused}/{off}",
+    }
+
+
+@contextlib.contextmanager
+def _patched(obj: object, name: str, value: object) -> Iterator[None]:
+    old = getattr(obj, name)
+    setattr(obj, name, value)
+    try:
+        yield
+    finally:
+        setattr(obj, name, old)
+
+
+def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
+    """Each idea off, one at a time (and all thresholds off, for the ranking's ceiling)."""
+    pipeline = index.pipeline
+
+    def all_heads(group_fn):
+        def groups(norm):
+            return [tuple((t, s, True) for t, s, _ in g) for g in group_fn(norm)]
+
+        return groups
+
+    def report_year_only(self, candidates, years):
+        return np.isin(self._year_of[self.report_of[candidates]], list(years))
+
+    return {
+        "all ideas on": contextlib.nullcontext,
+        "no question scaffolding list": lambda: _patched(pipeline, "question_words", frozenset()),
+        "no possibly-relevant tier": lambda: _patched(relevance, "WEAK_COVERAGE", 2.0),
+        "any sub-word holds a word (no heads)": lambda: _patched(
+            pipeline, "word_groups", all_heads(pipeline.word_groups)
+        ),
+        "short names always places": lambda: _patched(
+            query_module, "_names_place", lambda *a: True
+        ),
+        "no synonym-group sub-words": lambda: _patched(pipeline, "_subwords", lambda w: []),
+        "year = report year only": lambda: _patched(Index, "_in_years", report_year_only),
+        "no relevance threshold": lambda: _stacked(
+            _patched(relevance, "STRONG_COVERAGE", 0.0),
+            _patched(relevance, "WEAK_COVERAGE", 2.0),
+        ),
+    }
+
+
+@contextlib.contextmanager
+def _stacked(*managers: contextlib.AbstractContextManager) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for m in managers:
+            stack.enter_context(m)
+        yield
+
+
+def ablate(sets: list[tuple[str, Index, list[dict]]]) -> list[dict]:
+    """One row per variant: the score on each question set."""
+    rows = []
+    for name in _variants(sets[0][1]):
+        row: dict = {"variant": name}
+        for label, index, questions in sets:
+            with _variants(index)[name]():
+                row[label] = score(index, questions)
+        rows.append(row)
+    return rows
+
+
+def load_questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
