@@ -146,3 +146,16 @@ def test_weak_evidence_is_labelled(seed_index):
     result = seed_index.search("峰灵镇的群众生活安稳吗")
     assert result.hits and result.tentative
     assert all(h.weak for h in result.hits)
+
+
+def test_ablate_command_scores_each_variant(capsys):
+    from retrieval.cli import main
+
+    args = ["ablate", "--set", "cal", str(CALIBRATION), str(ROOT / "seeds"), "--json"]
+    assert main(args) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["variant"] == "all ideas on"
+    assert rows[0]["cal"]["off_topic"] == "30/30"
+    assert rows[0]["cal"]["hit@5"] >= 0.8
+    no_threshold = next(r for r in rows if r["variant"] == "no relevance threshold")
+    assert no_threshold["cal"]["off_topic"] != "30/30"  # the threshold is what refuses them
