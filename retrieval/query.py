@@ -6,30 +6,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .metadata import NOT_NAME_END
+from .gazetteer import gazetteer
 from .models import Query, Report
 from .text import TextPipeline, normalize
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?(?!\d)")
-# A town the corpus does not have: `XX镇` at the start, after punctuation other than 、 or after
-# a word such as 那/和/问, and not `镇里`/`镇上` (以前镇里发的文件 names no town), so that
-# 别的镇, 各乡镇, 乡村 are never mistaken for names.
-_OTHER_TOWN = re.compile(
-    r"(?:^|[^\u4e00-\u9fff、]|[那和与跟及问看查在])([\u4e00-\u9fff]{2,4}?)(镇|街道|乡)"
-    r"(?![镇村里上内外下])"
-)
-_EVERYDAY_WORDS = set(
-    "下乡 城乡 家乡 故乡 老乡 他乡 返乡 回乡 同乡 异乡 还乡 思乡 梦乡 水乡 进乡 "
-    "乡镇 城镇 村镇 集镇 重镇 小镇 古镇 名镇 坐镇 市镇 全镇 各镇 进镇".split()
-)
-_GENERIC_STEMS = {"其他", "其它", "别的", "各个", "哪些", "周边", "兄弟", "附近", "我们", "你们"}
-_NOT_STEM_END = NOT_NAME_END | set("们些他它有几")
 # A town's short name that is also an everyday word (保安, 安稳, 龙头) names the town only
 # in a place-like phrase: 那保安呢, 保安的做法, 保安那边; otherwise 保安人员培训 is about guards.
 _BEFORE_PLACE = set("那和与跟及问看查在")
 _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有", "是", "在", "怎么", "如何")
-# An unknown name starting with a common word (以前, 所有) is a phrase, not a place.
-_COMMON_WORD = 5000
 
 
 @dataclass(frozen=True)
@@ -95,20 +80,10 @@ def _names_place(text: str, spelling: str, name: str, pipeline: TextPipeline) ->
     return False
 
 
-def _unknown_towns(text: str, pipeline: TextPipeline) -> list[str]:
-    """Names shaped like towns (XX镇) that the corpus has no report for."""
-    unknown = []
-    for m in _OTHER_TOWN.finditer(text):
-        stem = m[1]
-        name = stem + m[2]
-        if name[-2:] in _EVERYDAY_WORDS:
-            continue  # 送法下乡, 城乡: an everyday word, not a place
-        if stem in _GENERIC_STEMS or stem[-1] in _NOT_STEM_END:
-            continue
-        if any(pipeline.general_freq(stem[:n]) >= _COMMON_WORD for n in (2, 3)):
-            continue  # 以前镇里, 所有乡镇: a phrase
-        unknown.append(name)
-    return unknown
+def _unknown_towns(text: str) -> list[str]:
+    """Real townships (in the gazetteer) the question names that the corpus has no report
+    for: 城关镇 is one; 以前镇里, 各乡镇, 送法下乡 are not."""
+    return list(dict.fromkeys(name for _, name in gazetteer().towns_in(text) if len(name) > 2))
 
 
 def _places_in(
@@ -148,7 +123,7 @@ def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Que
     towns, counties, text = _places_in(normalize(question), places, pipeline)
     years = [int(y) for y in _YEAR.findall(text)]
     text = _YEAR.sub(" ", text)
-    unknown = _unknown_towns(text, pipeline)
+    unknown = _unknown_towns(text)
     for name in unknown:
         text = text.replace(name, " ")
     groups = tuple(

@@ -140,16 +140,16 @@ async def test_next_page_and_feedback_buttons(bot, fake, settings):
 
 
 async def test_admin_reload_adds_a_report(bot, fake, settings):
-    text = (SEEDS / "002_1113006dcd718aa6.txt").read_text("utf-8").replace("王团镇", "青山镇")
-    (settings.corpus_dir / "005_qingshan.txt").write_text(text, "utf-8")
+    text = (SEEDS / "002_1113006dcd718aa6.txt").read_text("utf-8").replace("王团镇", "韦州镇")
+    (settings.corpus_dir / "005_weizhou.txt").write_text(text, "utf-8")
     fake.send_text("/reload", chat_id=ADMIN, user_id=ADMIN)
     done = (await fake.wait_for(count=2))[1]
     assert "重新加载完成" in done["text"]
-    assert "新增 1 份：005_qingshan.txt（青山镇）" in done["text"]
+    assert "新增 1 份：005_weizhou.txt（韦州镇）" in done["text"]
     assert "6 份报告" in done["text"]
-    fake.send_text("青山镇一村一法律顾问", chat_id=ADMIN, user_id=ADMIN)
+    fake.send_text("韦州镇一村一法律顾问", chat_id=ADMIN, user_id=ADMIN)
     answer = (await fake.wait_for(count=3))[2]
-    assert "<b>青山镇</b> · 同心县 · 2024年报告" in answer["text"]
+    assert "<b>韦州镇</b> · 同心县 · 2024年报告" in answer["text"]
 
 
 async def test_non_admin_reload_refused_and_nothing_changes(bot, fake, settings):

@@ -1,0 +1,163 @@
+"""China's administrative divisions down to township level, and finding them in text.
+
+`data/gazetteer/divisions.tsv.gz` (built by `data/gazetteer/build_gazetteer.py` from the
+Ministry of Civil Affairs' list; see `data/gazetteer/NOTICE`) is the only place-name
+knowledge: a name that is not in it is never reported as a place. Names are matched whole
+(永嘉镇 never stands for 永嘉县); a township name that several counties share (保安镇,
+新田镇) is placed only when the text names one of its counties, prefectures or provinces.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .text import DATA_DIR
+
+GAZETTEER = DATA_DIR / "gazetteer" / "divisions.tsv.gz"
+TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
+COUNTY_SUFFIXES = ("县", "区", "市", "旗")
+# County names that are also words: only a place when a prefecture or province precedes.
+_WORD_LIKE = {"城区", "郊区", "矿区", "新区", "市区", "东区", "西区", "南区", "北区", "中区"}
+_ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|旗)$")
+
+
+@dataclass(frozen=True)
+class County:
+    province: str
+    prefecture: str  # "" where the county sits directly under a province-level unit
+    name: str
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    towns: dict[str, tuple[County, ...]]  # township name -> the counties that have one
+    counties: dict[str, tuple[County, ...]]  # county name or short form -> counties
+    prefectures: dict[str, tuple[str, ...]]  # prefecture name or short form -> provinces
+    provinces: dict[str, str]  # province name or short form -> province
+    longest_town: int
+
+    @classmethod
+    def load(cls, path: Path = GAZETTEER) -> Gazetteer:
+        towns: dict[str, set[County]] = defaultdict(set)
+        counties: dict[str, set[County]] = defaultdict(set)
+        prefectures: dict[str, set[str]] = defaultdict(set)
+        provinces: dict[str, str] = {}
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                province, prefecture, county, town, _ = line.rstrip("\n").split("\t")
+                place = County(province, prefecture, county)
+                if town:
+                    towns[town].add(place)
+                for name in _county_forms(county):
+                    counties[name].add(place)
+                if prefecture:
+                    prefectures[prefecture].add(province)
+                    if short := _short_prefecture(prefecture):
+                        prefectures[short].add(province)
+                provinces[province] = province
+                provinces[short_province(province)] = province
+        return cls(
+            towns={k: tuple(sorted(v, key=str)) for k, v in towns.items()},
+            counties={k: tuple(sorted(v, key=str)) for k, v in counties.items()},
+            prefectures={k: tuple(sorted(v)) for k, v in prefectures.items()},
+            provinces=provinces,
+            longest_town=max(map(len, towns), default=0),
+        )
+
+    def towns_in(self, text: str) -> list[tuple[int, str]]:
+        """(position, name) of every township name in the text, the longest at each end
+        (广安门内街道, not 门内街道). `text` is in matching form (Simplified)."""
+        found = []
+        for suffix in TOWN_SUFFIXES:
+            for m in re.finditer(suffix, text):
+                end = m.end()
+                for size in range(min(self.longest_town, end), len(suffix) + 1, -1):
+                    name = text[end - size : end]
+                    if name in self.towns:
+                        found.append((end - size, name))
+                        break
+        return sorted(found)
+
+    def counties_in(self, text: str) -> list[tuple[int, str]]:
+        """(position, name) of county names (full, or 江华县 for 江华瑶族自治县)."""
+        found = []
+        for m in re.finditer("[县区市旗]", text):
+            end = m.end()
+            for size in range(min(12, end), 1, -1):
+                name = text[end - size : end]
+                if name in self.counties and self._is_county_mention(text, end - size, name):
+                    found.append((end - size, name))
+                    break
+        return sorted(found)
+
+    def _is_county_mention(self, text: str, start: int, name: str) -> bool:
+        """Guards for names that are also words: 和县 in 政府和县委, 城区 in 城区管理."""
+        before = text[start - 1 : start] if start else ""
+        rest = text[start + len(name) :]
+        if len(name) == 2:  # a one-character stem: after a boundary or a larger unit, and
+            # before a government word or a township (渠县人民政府, 达州市渠县三汇镇)
+            boundary = not before or not ("\u4e00" <= before <= "\u9fff") or before in "省市州盟"
+            follows = rest[:1] in ("人", "委", "政", "司", "法", "依") or re.match(
+                r"[\u4e00-\u9fff]{2,6}(镇|乡|街道)", rest
+            )
+            return boundary and bool(follows)
+        if name in _WORD_LIKE:
+            return before in ("市", "州", "盟")
+        return True
+
+    def mentions(self, text: str) -> tuple[set[str], set[str], set[str]]:
+        """Counties, prefectures and provinces (canonical names) the text names; used
+        only to narrow a township several counties share."""
+        counties = {c.name for _, n in self.counties_in(text) for c in self.counties[n]}
+        prefectures = {p for p in self.prefectures if len(p) >= 2 and p in text}
+        provinces = {full for short, full in self.provinces.items() if short in text}
+        return counties, prefectures, provinces
+
+    def place(self, town: str, text: str) -> tuple[County | None, str | None, str | None]:
+        """The county of a township named in the text (None when the text does not say
+        which of several), the province when it is known even so, and why not."""
+        options = self.towns.get(town, ())
+        if len(options) == 1:
+            return options[0], options[0].province, None
+        counties, prefectures, provinces = self.mentions(text)
+        for test in (
+            lambda c: c.name in counties,
+            lambda c: c.prefecture in prefectures or _short_prefecture(c.prefecture) in prefectures,
+            lambda c: c.province in provinces,
+        ):
+            narrowed = [c for c in options if test(c)]
+            if len(narrowed) == 1:
+                return narrowed[0], narrowed[0].province, None
+            if narrowed:
+                options = tuple(narrowed)
+        names = "、".join(sorted({c.name for c in options})[:4])
+        why = f"{town} 在多个县区都有（{names}…），正文未说明是哪一个，县区留空"
+        shared = {c.province for c in options}
+        return None, shared.pop() if len(shared) == 1 else None, why
+
+
+def _county_forms(county: str) -> list[str]:
+    forms = [county]
+    if m := _ETHNIC.match(county):
+        forms.append(m[1] + m[2])  # 江华瑶族自治县 is written 江华县
+    return forms
+
+
+def _short_prefecture(name: str) -> str | None:
+    short = re.sub(r"(市|地区|盟|[\u4e00-\u9fff]{1,6}族自治州|自治州)$", "", name)
+    return short if len(short) >= 2 and short != name else None
+
+
+def short_province(name: str) -> str:
+    return re.sub(r"(省|市|回族自治区|壮族自治区|维吾尔自治区|自治区)$", "", name)
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once per process (about 40k rows)."""
+    return Gazetteer.load()

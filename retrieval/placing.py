@@ -1,0 +1,118 @@
+"""Which township (or county) a report is about, from where its text names places.
+
+Evidence is weighed by where it stands: the title, the `信息来源` line and the signature
+block count most, mentions in the body once each. Only names in the gazetteer count. A
+report that speaks as a county (全县, 我区) and names no township up front is a county-level
+report: a county and no township.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .gazetteer import County, Gazetteer, gazetteer
+
+STRONG = 5  # weight of a name in the title, source line or signature
+# How a report refers to itself: 我镇, 全街道 (a township) or 全县, 我区 (a county).
+_TOWN_SELF = re.compile(r"[我全本该](?:镇|乡|街道|街)")
+_TITLE = re.compile(r"^.{0,30}(?:报告|情况)$")
+_COUNTY_SELF = re.compile(r"[我全本该](?:县|区|旗)(?![委])")
+
+
+@dataclass(frozen=True)
+class Placed:
+    township: str | None  # Simplified
+    county: str | None
+    province: str | None
+    warnings: tuple[str, ...] = ()
+
+
+def _weighed(gaz: Gazetteer, strong: list[str], body: str) -> tuple[Counter, Counter, set[str]]:
+    """Township and county names with their weights, and the townships named up front."""
+    towns: Counter[str] = Counter()
+    counties: Counter[str] = Counter()
+    up_front: set[str] = set()
+    for text, weight in [*((t, STRONG) for t in strong), (body, 1)]:
+        for _, name in gaz.towns_in(text):
+            if len(name) > 2:  # 1-character stems (沙镇) are too often part of a phrase
+                towns[name] += weight
+                if weight == STRONG:
+                    up_front.add(name)
+        for _, name in gaz.counties_in(text):
+            counties[name] += weight
+    return towns, counties, up_front
+
+
+def place(strong: list[str], body: str) -> Placed:
+    """Township, county and province of a report. `strong` are the title, source lines
+    and signature, `body` the rest; all in matching form (Simplified)."""
+    gaz = gazetteer()
+    # a title repeated in the body (site header first, then 碧土乡2024年…情况报告)
+    strong = [*strong, *(line for line in body.split("\n")[:12] if _TITLE.search(line))]
+    towns, counties, up_front = _weighed(gaz, strong, body)
+    text = "\n".join([*strong, body])
+    warnings: list[str] = []
+    for name in list(towns):  # a township of a county the report names is the likelier one
+        if any(c.name in counties for c in gaz.towns[name]):
+            towns[name] += 2
+    subject = _subject(gaz, body)
+    town_voice = len(_TOWN_SELF.findall(body))
+    county_voice = len(_COUNTY_SELF.findall(body))
+    best = towns.most_common(1)[0][0] if towns else None
+    if up_front:
+        county_level = False
+    elif subject:
+        county_level = subject in counties
+        best = subject if subject in towns else best
+    else:
+        county_level = bool(counties) and county_voice > town_voice
+    if best and not county_level:
+        where, province, why = gaz.place(best, text)
+        if best not in up_front:
+            warnings.append(f"乡镇名称 {best} 由正文推断")
+        if why:
+            warnings.append(why)
+        return Placed(best, where.name if where else None, province, tuple(warnings))
+    if counties:
+        name = counties.most_common(1)[0][0]
+        where = _county(gaz, name, text)
+        if where is None:
+            warnings.append(f"{name} 在多个地区都有，正文未说明是哪一个")
+        return Placed(
+            None,
+            name if where else None,
+            where.province if where else None,
+            (
+                *warnings,
+                "未找到乡镇名称，按县级报告处理",
+            ),
+        )
+    return Placed(None, None, None, ("未找到乡镇名称", "未找到所属县区"))
+
+
+def _subject(gaz: Gazetteer, body: str) -> str | None:
+    """The first township or county the body names outside breadcrumbs: who speaks
+    (2025年,在县委、县政府的正确领导下,平东镇持续… is 平东镇's report)."""
+    text = "\n".join(line for line in body.split("\n") if ">" not in line)
+    towns = {at: n for at, n in gaz.towns_in(text) if len(n) > 2}
+    counties = gaz.counties_in(text)
+    named = sorted([*towns.items(), *counties])
+    if not named:
+        return None
+    at, name = named[0]
+    # 云阳县凤鸣镇, 西城区人民政府广安门内街道: the township is the subject
+    end = at + len(name)
+    return towns.get(end) or towns.get(end + 4 if text[end : end + 4] == "人民政府" else -1) or name
+
+
+def _county(gaz: Gazetteer, name: str, text: str) -> County | None:
+    options = gaz.counties[name]
+    if len(options) == 1:
+        return options[0]
+    _, prefectures, provinces = gaz.mentions(text)
+    narrowed = [c for c in options if c.prefecture in prefectures] or [
+        c for c in options if c.province in provinces
+    ]
+    return narrowed[0] if len(narrowed) == 1 else None
