@@ -61,7 +61,9 @@ def analyze(file: CorpusFile, pipeline: TextPipeline) -> FileEntry:
     if file.error is not None:
         return FileEntry(file.source, None, file.error, None)
     try:
-        report, passages = parse_report(file.source, decode_report(file.data), file.stated)
+        report, passages = parse_report(
+            file.source, decode_report(file.data, file.source), file.stated
+        )
     except UnreadableReport as exc:
         return FileEntry(file.source, None, str(exc), None)
     tokens: list[str] = []

@@ -2,51 +2,53 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-REPORT_SUFFIXES = (".txt", ".md")
-# A township report is 5-30 KB of text; 2 MB is far beyond any real one and keeps a
-# stray dump or misplaced archive from stalling a reload.
+from .formats import (
+    REPORT_SUFFIXES,
+    TEXT_SUFFIXES,
+    UnreadableReport,
+    extract_text,
+    unsupported_reason,
+)
+
+__all__ = ["REPORT_SUFFIXES", "UnreadableReport", "corpus_files", "decode_report"]
+
+# A township report is 5-30 KB of text; 2 MB of text is far beyond any real one and keeps a
+# stray dump from stalling a reload. Word, PDF and web pages carry images and markup:
+# Telegram's 20 MB bot download limit is theirs.
 MAX_REPORT_BYTES = 2 * 1024 * 1024
-_ENCODINGS = ("utf-8-sig", "gb18030")
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # controls except \t \n \r
-
-
-class UnreadableReport(ValueError):
-    """A corpus file that cannot be used; the message is shown to admins."""
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# Files in a corpus folder that are not reports.
+NOT_REPORTS = {"catalog.csv"}
 
 
 def corpus_files(corpus: Path) -> list[Path]:
-    """Report files in the corpus folder, sorted by name (hidden files ignored)."""
+    """Files in the corpus folder, sorted by name: every one is a report or is skipped
+    with a reason (hidden files, folders and the catalog are not listed)."""
     if not corpus.is_dir():
         raise FileNotFoundError(f"语料目录不存在: {corpus}")
     return sorted(
         p
         for p in corpus.iterdir()
-        if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith(".")
+        if p.is_file() and not p.name.startswith(".") and p.name not in NOT_REPORTS
     )
 
 
-def decode_report(data: bytes) -> str:
-    """Decode report bytes (UTF-8 with or without BOM, or GB18030/GBK)."""
-    if not data.strip():
-        raise UnreadableReport("文件为空")
-    if b"\x00" in data[:4096]:
-        raise UnreadableReport("二进制文件（不是文本）")
-    for encoding in _ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-        raise UnreadableReport("内容不是可读的中文文本")
-    raise UnreadableReport("无法识别文件编码（支持 UTF-8 和 GBK/GB18030）")
+def decode_report(data: bytes, name: str = "report.txt") -> str:
+    """A report's text from its bytes; the format is taken from the file name."""
+    return extract_text(data, Path(name).suffix)
 
 
-def read_report_bytes(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> bytes:
+def read_report_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     """A report file's bytes, or UnreadableReport when it is missing or too large."""
+    if path.is_symlink() or not path.resolve().is_relative_to(path.parent.resolve()):
+        raise UnreadableReport("链接文件不会被读取（只读取语料目录中的普通文件），请复制文件本身")
+    if reason := unsupported_reason(path.suffix):
+        raise UnreadableReport(reason)
+    if max_bytes is None:
+        is_text = path.suffix.lower() in TEXT_SUFFIXES
+        max_bytes = MAX_REPORT_BYTES if is_text else MAX_DOCUMENT_BYTES
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -56,12 +58,6 @@ def read_report_bytes(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> bytes:
         raise UnreadableReport(f"无法读取: {exc.strerror or exc}") from exc
 
 
-def read_report_text(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> str:
+def read_report_text(path: Path, max_bytes: int | None = None) -> str:
     """Read one report file as text, or raise UnreadableReport with the reason."""
-    return decode_report(read_report_bytes(path, max_bytes))
-
-
-def _looks_like_text(text: str) -> bool:
-    """Reject decodes that are mostly control characters or replacement marks."""
-    sample = text[:4000]
-    return len(_BAD_CHARS.findall(sample)) <= len(sample) * 0.01
+    return decode_report(read_report_bytes(path, max_bytes), path.name)

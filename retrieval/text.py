@@ -275,11 +275,14 @@ class TextPipeline:
         return sorted(forms, key=len, reverse=True)
 
 
+_TOKEN_FILES = ("dict.txt", "stopwords.txt", "synonyms.txt", "question_words.txt")
+
+
 def data_fingerprint(data_dir: Path) -> str:
-    """A hash of the files that shape tokens: dictionary, stopwords, synonyms, question
-    words."""
+    """A hash of the data files that shape an analysed report or a parsed question:
+    dictionary, stopwords, synonyms, question words and the gazetteer."""
     digest = hashlib.sha1()
-    for name in ("dict.txt", "stopwords.txt", "synonyms.txt", "question_words.txt"):
+    for name in (*_TOKEN_FILES, "gazetteer/divisions.tsv.gz"):
         path = data_dir / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"")

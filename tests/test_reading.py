@@ -42,10 +42,10 @@ def test_gbk_and_bom_files_load_like_utf8(corpus_copy: Path):
     assert reports["bom.md"].title.startswith("青山镇")  # no BOM glued to the title
 
 
-def test_other_files_in_corpus_are_ignored(corpus_copy: Path):
+def test_hidden_files_are_ignored_and_other_files_named(corpus_copy: Path):
     (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")
     (corpus_copy / ".hidden.txt").write_text("x")
-    assert load_corpus(corpus_copy).skipped == ()
+    assert [s.source for s in load_corpus(corpus_copy).skipped] == ["notes.docx"]
 
 
 def test_noise_lines_dropped_content_kept():
