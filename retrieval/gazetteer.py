@@ -30,7 +30,7 @@ _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|旗)$")
 class County:
     province: str
     prefecture: str  # "" where the county sits directly under a province-level unit
-    name: str
+    name: str  # "" for a township known only from the older list: county not asserted
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Gazetteer:
                 place = County(province, prefecture, county)
                 if town:
                     towns[town].add(place)
-                for name in _county_forms(county):
+                for name in _county_forms(county) if county else ():
                     counties[name].add(place)
                 if prefecture:
                     prefectures[prefecture].add(province)
@@ -125,10 +125,12 @@ class Gazetteer:
         if len(options) == 1:
             return options[0], options[0].province, None
         counties, prefectures, provinces = self.mentions(text)
+        superior = _superior_kind(text)
         for test in (
             lambda c: c.name in counties,
             lambda c: c.prefecture in prefectures or _short_prefecture(c.prefecture) in prefectures,
             lambda c: c.province in provinces,
+            lambda c: bool(superior) and c.name.endswith(superior),
         ):
             narrowed = [c for c in options if test(c)]
             if len(narrowed) == 1:
@@ -139,6 +141,18 @@ class Gazetteer:
         why = f"{town} 在多个县区都有（{names}…），正文未说明是哪一个，县区留空"
         shared = {c.province for c in options}
         return None, shared.pop() if len(shared) == 1 else None, why
+
+
+def _superior_kind(text: str) -> str | None:
+    """What kind of county a township report answers to: 在县委、县政府的领导下 is a 县's
+    township, 区委、区政府 a 区's, 市委、市政府 alone a county-level city's."""
+    counts = {kind: len(re.findall(f"{kind}委|{kind}政府", text)) for kind in "县区旗市"}
+    lower = [kind for kind in "县区旗" if counts[kind]]
+    if len(lower) == 1:
+        return lower[0]
+    if not lower and counts["市"]:
+        return "市"
+    return None
 
 
 def _county_forms(county: str) -> list[str]:

@@ -74,7 +74,10 @@ def place(strong: list[str], body: str) -> Placed:
             warnings.append(f"乡镇名称 {best} 由正文推断")
         if why:
             warnings.append(why)
-        return Placed(best, where.name if where else None, province, tuple(warnings))
+        if where is not None and not where.name:
+            warnings.append(f"{best} 只见于较早的区划数据，所属县区可能已调整，县区留空")
+        county = where.name if where is not None and where.name else None
+        return Placed(best, county, province, tuple(warnings))
     if counties:
         name = counties.most_common(1)[0][0]
         where = _county(gaz, name, text)

