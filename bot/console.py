@@ -8,7 +8,7 @@ from typing import TextIO
 
 from .answering import answer_question
 from .querylog import LoggedQuestion, QueryLog
-from .render import help_html, html_to_text, reload_html, stats_html, towns_html
+from .render import help_html, html_to_text, reload_html, stats_html, towns_messages
 from .service import ReloadFailed, SearchService
 from .settings import Settings
 
@@ -19,9 +19,11 @@ PROMPT = "问> "
 async def _command(line: str, service: SearchService, qlog: QueryLog) -> str:
     if line in ("/help", "/start"):
         return html_to_text(help_html(None))
-    if line == "/towns":
-        counts = service.index.corpus.passage_counts()
-        return html_to_text(towns_html(service.index.corpus.reports, counts))
+    command, _, rest = line.partition(" ")
+    if command == "/towns":
+        corpus = service.index.corpus
+        messages = towns_messages(corpus.reports, corpus.passage_counts(), rest.strip())
+        return "\n".join(html_to_text(m) for m in messages)
     if line == "/reload":
         try:
             return html_to_text(reload_html(await service.reload()))
@@ -54,7 +56,7 @@ async def run_console(
             if line in ("/quit", "/exit", "退出"):
                 break
             if line.startswith("/"):
-                print(await _command(line.split()[0], service, qlog), file=stdout)
+                print(await _command(line, service, qlog), file=stdout)
                 continue
             answer = await answer_question(
                 service,

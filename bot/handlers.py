@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from .answering import Answer, answer_page, answer_question
 from .querylog import QueryLog
 from .ratelimit import UserRateLimiter
-from .render import answer_keyboard, help_html, reload_html, stats_html, towns_html
+from .render import answer_keyboard, help_html, reload_html, stats_html, towns_messages
 from .service import ReloadBusy, ReloadFailed, SearchService
 from .settings import Settings
 
@@ -123,10 +123,11 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def towns(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/towns: the reports in the corpus with county, year and passage count."""
+    """/towns [县名]: the reports in the corpus (by county when there are many)."""
     corpus = _service(context).index.corpus
-    counts = corpus.passage_counts()
-    await update.effective_message.reply_html(towns_html(corpus.reports, counts))
+    where = " ".join(context.args or []).strip()
+    for message in towns_messages(corpus.reports, corpus.passage_counts(), where):
+        await update.effective_message.reply_html(message)
 
 
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -72,6 +72,8 @@ def source_line(report: Report, section: str) -> str:
     town = report.township or report.source
     year = f"{report.year}年报告" if report.year else "年份不详"
     parts = [f"<b>{html.escape(town)}</b>", html.escape(report.county or "县区不详"), year]
+    if report.url:
+        parts.append(f'<a href="{html.escape(report.url, quote=True)}">原文</a>')
     line = " · ".join(parts)
     if section:
         if len(section) > 70:
@@ -153,22 +155,63 @@ def answer_keyboard(question_id: int, page: int, total: int) -> InlineKeyboardMa
     return InlineKeyboardMarkup([nav, votes] if nav else [votes])
 
 
-def towns_html(reports: Sequence[Report], passage_counts: dict[str, int]) -> str:
+TOWNS_LISTED = 40  # above this, /towns summarises by county and /towns 县名 lists one
+
+
+def split_lines(lines: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Messages of whole lines, each at most `limit` characters (a line is never cut, so
+    its HTML tags stay closed)."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        line = line[:limit]
+        if current and len(current) + 1 + len(line) > limit:
+            messages.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    return [*messages, current] if current else messages
+
+
+def _report_line(r: Report, passage_counts: dict[str, int]) -> str:
+    town, county = html.escape(r.township or r.source), html.escape(r.county or "县区不详")
+    return (
+        f"• <b>{town}</b> · {county} · {r.year or '年份不详'}年 · "
+        f"{passage_counts.get(r.source, 0)} 段"
+    )
+
+
+def towns_messages(
+    reports: Sequence[Report], passage_counts: dict[str, int], where: str = ""
+) -> list[str]:
+    """/towns: every report, or with many reports a summary by county; `/towns 县名` lists
+    the reports of the counties (or towns) whose name contains it."""
     if not reports:
-        return "语料中还没有报告。"
-    lines = [f"语料中共有 {len(reports)} 份报告："]
+        return ["语料中还没有报告。"]
+    if where:
+        chosen = [r for r in reports if where in (r.county or "") or where in (r.township or "")]
+        if not chosen:
+            return [f"没有找到“{html.escape(where)}”的报告。发送 /towns 查看全部县区。"]
+        head = f"“{html.escape(where)}”共有 {len(chosen)} 份报告："
+        return split_lines([head, *(_report_line(r, passage_counts) for r in chosen)])
+    if len(reports) <= TOWNS_LISTED:
+        head = f"语料中共有 {len(reports)} 份报告："
+        return split_lines([head, *(_report_line(r, passage_counts) for r in reports)])
+    by_county: dict[tuple[str, str], int] = {}
     for r in reports:
-        town, county = html.escape(r.township or r.source), html.escape(r.county or "县区不详")
-        lines.append(
-            f"• <b>{town}</b> · {county} · {r.year or '年份不详'}年 · "
-            f"{passage_counts.get(r.source, 0)} 段"
-        )
-    return "\n".join(lines)[:MAX_MESSAGE]
+        key = (r.province or "", r.county or "县区不详")
+        by_county[key] = by_county.get(key, 0) + 1
+    lines = [f"语料中共有 {len(reports)} 份报告，来自 {len(by_county)} 个县区："]
+    for (province, county), n in sorted(by_county.items()):
+        where_ = f"{html.escape(county)}（{html.escape(province)}）" if province else county
+        lines.append(f"• {where_}：{n} 份")
+    lines.append("发送 /towns 县区名（例如 /towns 大冶）查看该县区的报告。")
+    return split_lines(lines)
 
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("ask", "提问，例如 /ask 别的镇怎么落实一村一法律顾问"),
-    ("towns", "查看语料中有哪些乡镇的报告"),
+    ("towns", "查看语料中有哪些乡镇的报告（/towns 县名 查看某县区）"),
     ("help", "使用说明"),
     ("start", "开始使用"),
     ("reload", "（管理员）重新加载报告"),

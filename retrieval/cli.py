@@ -64,6 +64,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
             "published": r.published,
             "passages": counts.get(r.source, 0),
             "warnings": list(r.warnings),
+            "url": r.url,  # beyond the contract, additive
         }
         for r in corpus.reports
     ]

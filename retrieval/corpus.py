@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .table import PassageTable
 from .text import to_simplified
 
 CATALOG = "catalog.csv"
-CATALOG_FIELDS = ("file", "township", "county", "province", "year", "published", "title")
+CATALOG_FIELDS = ("file", "township", "county", "province", "year", "published", "title", "url")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ def read_catalog(corpus: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
         if fields["year"] and not fields["year"].isdigit():
             problems.append(f"{CATALOG} 第{n}行: 年份“{fields['year']}”不是数字，已忽略该项")
             fields["year"] = ""
+        if fields["url"] and not re.match(r"^https?://[^\s\"<>]+$", fields["url"]):
+            problems.append(f"{CATALOG} 第{n}行: 网址“{fields['url']}”无效，已忽略该项")
+            fields["url"] = ""
         rows[name] = {k: v for k, v in fields.items() if v}
     return rows, problems
 
@@ -77,6 +81,7 @@ def parse_report(
         published=meta.published,
         warnings=meta.warnings,
         digest=hashlib.sha1(text.encode()).hexdigest()[:16],
+        url=meta.url,
     )
     if stated:
         report = _apply_catalog(report, stated)

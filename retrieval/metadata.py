@@ -30,6 +30,7 @@ class Metadata:
     year: int | None
     published: str | None
     warnings: tuple[str, ...]
+    url: str | None = None
 
 
 def _as_written(name: str, lines: list[str]) -> str:
@@ -73,6 +74,14 @@ def _report_year(
     return None, "未找到报告年份"
 
 
+def _url(meta: tuple[str, ...]) -> str | None:
+    """The page's own address, from a `原文:` line (a saved page's canonical link)."""
+    for line in meta:
+        if m := re.match(r"^\s*原文\s*[:：]\s*(https?://\S+)\s*$", line):
+            return m[1]
+    return None
+
+
 def _date(text: str) -> str | None:
     if m := _DATE.search(normalize(text)):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
@@ -112,6 +121,7 @@ def extract(clean: CleanText) -> Metadata:
         year=year,
         published=published,
         warnings=tuple(warnings),
+        url=_url(clean.meta),
     )
 
 

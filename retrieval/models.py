@@ -19,6 +19,7 @@ class Report:
     published: str | None
     warnings: tuple[str, ...] = ()
     digest: str = ""
+    url: str | None = None  # the report's web address, when known
 
     @property
     def label(self) -> str:
@@ -90,6 +91,7 @@ class Hit:
             "section": self.passage.section,
             "text": self.passage.text,
             "source": self.passage.source,
+            "url": self.report.url,
             "score": round(self.score, 4),
             "matched": list(self.matched),
             "weak": self.weak,

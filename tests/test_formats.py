@@ -98,8 +98,9 @@ def test_saved_web_page_keeps_main_text_date_and_address(tmp_path: Path):
     r = reports["wangtuan.html"]
     assert (r.township, r.county, r.year) == ("王团镇", "同心县", 2024)
     assert r.published == "2025-01-20"
+    assert r.url == "https://www.tongxin.gov.cn/xxgk/2025/wangtuan.html"  # answers link to it
     texts = "\n".join(p.text for p in loaded.passages)
-    for furniture in ("首页", "当前位置", "主办单位", "ICP", "统计代码", "浏览次数"):
+    for furniture in ("首页", "当前位置", "主办单位", "ICP", "统计代码", "浏览次数", "原文"):
         assert furniture not in texts
     assert "村法律顾问20名" in texts
 

@@ -14,6 +14,7 @@ from bot.render import (
     help_html,
     html_to_text,
     no_hits_html,
+    source_line,
 )
 
 from .conftest import ROOT
@@ -85,3 +86,55 @@ def test_possibly_relevant_answers_say_so(seed_index):
     assert "可能相关" in answer_html(weak, forms, SIMPLIFIED)
     assert "可能相关" not in answer_html(strong, [["普法"]] * len(strong.hits), SIMPLIFIED)
     assert "可能相關" in answer_html(weak, forms, TRADITIONAL)
+
+
+def test_source_line_links_to_the_original_when_known(tmp_path):
+    from retrieval import load_corpus
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes((ROOT / "seeds" / "002_1113006dcd718aa6.txt").read_bytes())
+    (corpus / "b.txt").write_bytes((ROOT / "seeds" / "003_f3bfa6d8f855b377.txt").read_bytes())
+    (corpus / "catalog.csv").write_text(
+        "file,url\na.txt,https://example.gov.cn/a?x=1&y=2\nb.txt,javascript:alert(1)\n", "utf-8"
+    )
+    loaded = load_corpus(corpus)
+    reports = {r.source: r for r in loaded.reports}
+    line = source_line(reports["a.txt"], "一、")
+    assert '<a href="https://example.gov.cn/a?x=1&amp;y=2">原文</a>' in line
+    assert "原文" not in source_line(reports["b.txt"], "")  # not a web address: ignored
+    assert any("网址" in s.reason for s in loaded.skipped)
+
+
+def test_towns_with_500_reports_summarises_by_county_in_whole_messages():
+    from bot.render import towns_messages
+    from retrieval import Report
+
+    reports = [
+        Report(
+            source=f"{n:03d}.txt",
+            title=None,
+            township=f"<测试{n}镇>",
+            township_simplified=f"测试{n}镇",
+            county=f"第{n % 60}县",
+            province="湖北省",
+            year=2024,
+            published=None,
+        )
+        for n in range(500)
+    ]
+    counts = {r.source: 12 for r in reports}
+    summary = towns_messages(reports, counts)
+    assert "500 份报告" in summary[0] and "60 个县区" in summary[0]
+    assert "/towns 县区名" in summary[-1]
+    listed = towns_messages(reports, counts, "第7县")
+    assert "&lt;测试7镇&gt;" in listed[0]  # escaped, and only that county's towns
+    assert all(
+        r.township.strip("<>") not in "".join(listed) for r in reports if r.county != "第7县"
+    )
+    everything = towns_messages(reports, counts, "县")  # every report: several messages
+    assert len(everything) > 1
+    for message in [*summary, *everything]:
+        assert len(message) <= MAX_MESSAGE
+        assert message.count("<b>") == message.count("</b>")
+    assert sum(m.count("• ") for m in everything) == 500
