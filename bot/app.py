@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from . import handlers
+from . import handlers, uploads
 from .querylog import QueryLog
 from .ratelimit import UserRateLimiter
 from .render import COMMANDS
@@ -59,6 +59,10 @@ def build_application(settings: Settings) -> Application:
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
+        if settings.base_url.rstrip("/").endswith("/bot"):  # file downloads live beside it
+            builder = builder.base_file_url(
+                settings.base_url.rstrip("/")[: -len("/bot")] + "/file/bot"
+            )
     app = builder.build()
     app.bot_data["settings"] = settings
     app.add_handler(CommandHandler("start", handlers.start))
@@ -67,7 +71,11 @@ def build_application(settings: Settings) -> Application:
     app.add_handler(CommandHandler("towns", handlers.towns))
     app.add_handler(CommandHandler("reload", handlers.reload))
     app.add_handler(CommandHandler("stats", handlers.stats))
+    app.add_handler(CommandHandler("remove", uploads.remove))
+    added = filters.ChatType.PRIVATE | filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
+    app.add_handler(MessageHandler(filters.Document.ALL & added, uploads.document))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    app.add_handler(CallbackQueryHandler(uploads.button, pattern=r"^(up|rm):"))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_error_handler(handlers.on_error)
     return app

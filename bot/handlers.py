@@ -9,6 +9,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 from telegram.ext import ContextTypes
 
+from . import uploads
 from .answering import Answer, answer_page, answer_question
 from .querylog import QueryLog
 from .ratelimit import UserRateLimiter
@@ -110,6 +111,8 @@ def _addressed_to_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> s
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Plain text: every message in private; in groups only mentions and replies to the bot."""
     message = update.effective_message
+    if message.reply_to_message is not None and await uploads.correct(update, context):
+        return  # a correction to a report preview, not a question
     if message.chat.type == ChatType.PRIVATE:
         question = message.text.strip()
     else:

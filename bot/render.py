@@ -215,6 +215,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("help", "使用说明"),
     ("start", "开始使用"),
     ("reload", "（管理员）重新加载报告"),
+    ("remove", "（管理员）把一份报告移入回收站：/remove 文件名或乡镇"),
     ("stats", "（管理员）查看提问统计"),
 )
 
@@ -240,6 +241,9 @@ def help_html(bot_username: str | None) -> str:
             "",
             "<b>提问技巧</b>：写明乡镇名或年份会只看该镇、该年的报告，例如“王团镇2024年行政处罚多少件”；"
             "用繁体提问会得到繁体回答。",
+            "",
+            "<b>管理员添加报告</b>：私聊把报告文件（.docx、.pdf、.txt、.md、网页）发给我，"
+            "或在群里发送文件并附上说明 /add；我会先给出识别结果，确认后才保存。",
             "",
             "<b>命令</b>：",
             *(f"/{name} — {html.escape(desc)}" for name, desc in COMMANDS),

@@ -28,6 +28,7 @@ class FakeBotAPI:
         self._cond = threading.Condition()
         self._next_update = 1
         self._next_message = 1000
+        self.files: dict[str, bytes] = {}  # file_id -> contents, for getFile and downloads
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,6 +60,9 @@ class FakeBotAPI:
     # --- the HTTP side -------------------------------------------------------------
     def _respond(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         self.paths.append(handler.path)
+        if handler.path.startswith("/file/"):  # a download: /file/bot<token>/<file_path>
+            self._download(handler)
+            return
         method = handler.path.rstrip("/").rsplit("/", 1)[-1]
         params = self._params(handler.headers.get("Content-Type", ""), body)
         if method == "getUpdates":
@@ -76,6 +80,14 @@ class FakeBotAPI:
         handler.end_headers()
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             handler.wfile.write(payload)  # fails when the bot stopped polling mid-request
+
+    def _download(self, handler: BaseHTTPRequestHandler) -> None:
+        file_id = handler.path.rsplit("/", 1)[-1]
+        data = self.files.get(file_id)
+        handler.send_response(200 if data is not None else 404)
+        handler.send_header("Content-Length", str(len(data or b"")))
+        handler.end_headers()
+        handler.wfile.write(data or b"")
 
     @staticmethod
     def _params(content_type: str, body: bytes) -> dict:
@@ -125,6 +137,14 @@ class FakeBotAPI:
             return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False}
         if method == "sendMessage":
             return self._message(int(params["chat_id"]), _plain(params["text"]), params)
+        if method == "getFile":
+            file_id = params["file_id"]
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}",
+            }
         if method == "editMessageText":
             message = self._message(int(params["chat_id"]), _plain(params["text"]), params)
             message["message_id"] = int(params["message_id"])
@@ -173,6 +193,47 @@ class FakeBotAPI:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
+        self._push({"message": message})
+        return message
+
+    def send_document(
+        self,
+        file_name: str,
+        data: bytes,
+        *,
+        chat_id: int = 1,
+        user_id: int = 1,
+        caption: str | None = None,
+    ) -> dict:
+        """A user sends a file (a document message) to a chat."""
+        with self._cond:
+            self._next_message += 1
+            message_id = self._next_message
+            file_id = f"doc{message_id}"
+            self.files[file_id] = data
+        chat = (
+            {"id": chat_id, "type": "private", "first_name": "用户"}
+            if chat_id > 0
+            else {"id": chat_id, "type": "supergroup", "title": "司法所工作群"}
+        )
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}"},
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": file_name,
+                "file_size": len(data),
+            },
+        }
+        if caption is not None:
+            message["caption"] = caption
+            if m := re.match(r"/\w+(@\w+)?", caption):
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(m[0])}
+                ]
         self._push({"message": message})
         return message
 

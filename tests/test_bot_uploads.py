@@ -1,0 +1,153 @@
+"""Admins add and remove reports from the chat, through the real Application and a fake
+Bot API on 127.0.0.1 (file downloads included)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import docx
+
+from .conftest import SEEDS
+from .pdf_fixture import scanned_pdf
+from .test_bot_e2e import ADMIN, GROUP, STAFF, bot, buttons, fake, settings  # noqa: F401
+
+WANGTUAN = SEEDS / "002_1113006dcd718aa6.txt"
+
+
+def _weizhou_docx() -> bytes:
+    """王团镇's report as 韦州镇's (another township of 同心县), saved as Word."""
+    text = WANGTUAN.read_text("utf-8").replace("王团镇", "韦州镇")
+    document = docx.Document()
+    for line in text.splitlines():
+        if line.strip():
+            document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _labels(params: dict) -> list[str]:
+    markup = params.get("reply_markup") or {}
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def test_upload_preview_correct_confirm_then_listed_and_answered(
+    bot,  # noqa: F811
+    fake,  # noqa: F811
+    settings,  # noqa: F811
+):
+    fake.send_document("韦州镇2024年报告.docx", _weizhou_docx(), chat_id=ADMIN, user_id=ADMIN)
+    (preview,) = await fake.wait_for()
+    assert "乡镇：韦州镇" in preview["text"] and "县区：同心县" in preview["text"]
+    assert "年份：2024" in preview["text"] and "段落：" in preview["text"]
+    labels = _labels(preview)
+    assert any("确认" in label for label in labels) and any("取消" in label for label in labels)
+    assert not (settings.corpus_dir / "韦州镇2024年报告.docx").exists()  # nothing saved yet
+
+    fake.send_text("年份=2023 网址=https://www.tongxin.gov.cn/wz.html", reply_to=preview["_result"])
+    (edited,) = await fake.wait_for("editMessageText")
+    assert "年份：2023" in edited["text"]
+    assert "已更正" in (await fake.wait_for(count=2))[1]["text"]
+
+    ok = next(b for b in buttons(preview) if b.startswith("up:ok:"))
+    fake.press(preview["_result"], ok, user_id=ADMIN)
+    done = (await fake.wait_for("editMessageText", count=2))[1]
+    assert "已添加：韦州镇（同心县 · 2023年）" in done["text"]
+    saved = settings.corpus_dir / "韦州镇2024年报告.docx"
+    assert saved.read_bytes()[:2] == b"PK"
+    catalog = list(csv.DictReader((settings.corpus_dir / "catalog.csv").open(encoding="utf-8")))
+    assert catalog == [
+        {
+            "file": saved.name,
+            "township": "",
+            "county": "",
+            "province": "",
+            "year": "2023",
+            "published": "",
+            "title": "",
+            "url": "https://www.tongxin.gov.cn/wz.html",
+        }
+    ]
+
+    fake.send_text("/towns", chat_id=ADMIN, user_id=ADMIN)
+    towns = (await fake.wait_for(count=3))[2]["text"]
+    assert "6 份报告" in towns and "韦州镇" in towns
+    fake.send_text("韦州镇一村一法律顾问", chat_id=ADMIN, user_id=ADMIN)
+    answer = (await fake.wait_for(count=4))[3]["text"]
+    assert "<b>韦州镇</b> · 同心县 · 2023年报告" in answer
+    assert '<a href="https://www.tongxin.gov.cn/wz.html">原文</a>' in answer
+
+
+async def test_cancel_saves_nothing(bot, fake, settings):  # noqa: F811
+    fake.send_document("a.docx", _weizhou_docx(), chat_id=ADMIN, user_id=ADMIN)
+    (preview,) = await fake.wait_for()
+    no = next(b for b in buttons(preview) if b.startswith("up:no:"))
+    fake.press(preview["_result"], no, user_id=ADMIN)
+    (edited,) = await fake.wait_for("editMessageText")
+    assert "已取消" in edited["text"]
+    assert not (settings.corpus_dir / "a.docx").exists()
+
+
+async def test_non_admin_upload_is_refused_and_nothing_saved(bot, fake, settings):  # noqa: F811
+    before = sorted(p.name for p in settings.corpus_dir.iterdir())
+    fake.send_document("x.docx", _weizhou_docx(), chat_id=STAFF, user_id=STAFF)
+    (reply,) = await fake.wait_for()
+    assert "只有管理员" in reply["text"]
+    assert not buttons(reply)
+    assert not fake.sent("getFile")  # not even downloaded
+    assert sorted(p.name for p in settings.corpus_dir.iterdir()) == before
+
+
+async def test_a_path_in_the_file_name_is_never_used(bot, fake, settings, tmp_path):  # noqa: F811
+    data = WANGTUAN.read_text("utf-8").replace("王团镇", "韦州镇").encode("utf-8")
+    fake.send_document("../../x.txt", data, chat_id=ADMIN, user_id=ADMIN)
+    (preview,) = await fake.wait_for()
+    assert "<code>x.txt</code>" in preview["text"]
+    ok = next(b for b in buttons(preview) if b.startswith("up:ok:"))
+    fake.press(preview["_result"], ok, user_id=ADMIN)
+    done = (await fake.wait_for("editMessageText"))[0]
+    assert "已添加" in done["text"]
+    assert (settings.corpus_dir / "x.txt").exists()
+    assert not (tmp_path / "x.txt").exists() and not (settings.corpus_dir.parent / "x.txt").exists()
+
+
+async def test_scanned_pdf_upload_says_what_to_do(bot, fake, settings):  # noqa: F811
+    fake.send_document("scan.pdf", scanned_pdf(), chat_id=ADMIN, user_id=ADMIN)
+    (reply,) = await fake.wait_for()
+    assert "扫描件" in reply["text"] and "没有保存" in reply["text"]
+    assert not buttons(reply)
+    assert not (settings.corpus_dir / "scan.pdf").exists()
+
+
+async def test_group_upload_needs_the_add_caption(bot, fake, settings):  # noqa: F811
+    fake.send_document("chat.docx", _weizhou_docx(), chat_id=GROUP, user_id=ADMIN)
+    fake.send_document("wz.docx", _weizhou_docx(), chat_id=GROUP, user_id=ADMIN, caption="/add")
+    (preview,) = await fake.wait_for()
+    assert "<code>wz.docx</code>" in preview["text"]  # the uncaptioned file was ignored
+    assert len(fake.sent("getFile")) == 1
+
+
+async def test_remove_moves_a_report_to_the_trash_after_confirming(bot, fake, settings):  # noqa: F811
+    fake.send_text("/remove 峰灵镇", chat_id=ADMIN, user_id=ADMIN)
+    (ask,) = await fake.wait_for()
+    assert "003_f3bfa6d8f855b377.txt" in ask["text"]
+    assert (settings.corpus_dir / "003_f3bfa6d8f855b377.txt").exists()
+    fake.press(ask["_result"], next(b for b in buttons(ask) if b.startswith("rm:ok:")))
+    (done,) = await fake.wait_for("editMessageText")
+    assert "回收站" in done["text"]
+    assert not (settings.corpus_dir / "003_f3bfa6d8f855b377.txt").exists()
+    assert [
+        p.name.endswith("003_f3bfa6d8f855b377.txt")
+        for p in (settings.corpus_dir / ".trash").iterdir()
+    ] == [True]
+    fake.send_text("/towns", chat_id=ADMIN, user_id=ADMIN)
+    towns = (await fake.wait_for(count=2))[1]["text"]
+    assert "4 份报告" in towns and "峰灵镇" not in towns
+
+
+async def test_remove_is_for_admins_only(bot, fake, settings):  # noqa: F811
+    fake.send_text("/remove 峰灵镇", chat_id=STAFF, user_id=STAFF)
+    (reply,) = await fake.wait_for()
+    assert "只有管理员" in reply["text"] and not buttons(reply)
+    assert (settings.corpus_dir / "003_f3bfa6d8f855b377.txt").exists()
