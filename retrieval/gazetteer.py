@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gzip
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,10 +48,13 @@ class Gazetteer:
         counties: dict[str, set[County]] = defaultdict(set)
         prefectures: dict[str, set[str]] = defaultdict(set)
         provinces: dict[str, str] = {}
+        places: dict[tuple[str, str, str], County] = {}  # one object per county: 40k rows
         with gzip.open(path, "rt", encoding="utf-8") as f:
             for line in f:
                 province, prefecture, county, town, _ = line.rstrip("\n").split("\t")
-                place = County(province, prefecture, county)
+                key = (province, prefecture, county)
+                if (place := places.get(key)) is None:
+                    place = places[key] = County(*map(sys.intern, key))
                 if town:
                     towns[town].add(place)
                 for name in _county_forms(county) if county else ():

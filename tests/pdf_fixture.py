@@ -4,14 +4,26 @@ PDFs Word and WPS export); `scanned_pdf` has a page and no text, as a scan has."
 
 from __future__ import annotations
 
-_CMAP = (
+_CMAP_HEAD = (
     "/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def "
     "/CMapName /Adobe-Identity-UCS def /CMapType 2 def "
     "1 begincodespacerange <0000> <FFFF> endcodespacerange "
-    "1 beginbfrange <0000> <FFFF> <0000> endbfrange "
-    "endcmap CMapName currentdict /CMap defineresource pop end end"
 )
+_CMAP_TAIL = "endcmap CMapName currentdict /CMap defineresource pop end end"
+
+
+def _cmap(chars: set[str]) -> str:
+    """A ToUnicode map for the characters used, as PDF writers embed a font subset's."""
+    codes = sorted(f"{ord(c):04X}" for c in chars) or ["0020"]
+    blocks = [codes[i : i + 100] for i in range(0, len(codes), 100)]  # 100 per block at most
+    body = "".join(
+        f"{len(b)} beginbfchar " + " ".join(f"<{c}> <{c}>" for c in b) + " endbfchar "
+        for b in blocks
+    )
+    return _CMAP_HEAD + body + _CMAP_TAIL
+
+
 _FONT = (
     "<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H "
     "/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>"
@@ -30,7 +42,8 @@ _PAGE = (
 )
 
 
-def _pdf(content: str) -> bytes:
+def _pdf(content: str, chars: set[str]) -> bytes:
+    cmap = _cmap(chars)
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -38,7 +51,7 @@ def _pdf(content: str) -> bytes:
         f"<< /Length {len(content.encode())} >>\nstream\n{content}\nendstream",
         _FONT,
         _CID_FONT,
-        f"<< /Length {len(_CMAP)} >>\nstream\n{_CMAP}\nendstream",
+        f"<< /Length {len(cmap)} >>\nstream\n{cmap}\nendstream",
         _DESCRIPTOR,
     ]
     out = b"%PDF-1.4\n"
@@ -56,9 +69,9 @@ def _pdf(content: str) -> bytes:
 def text_pdf(lines: list[str]) -> bytes:
     """A one-page PDF whose text layer holds the lines (glyph ids are code points)."""
     shown = " ".join("<" + "".join(f"{ord(c):04X}" for c in line) + "> Tj T*" for line in lines)
-    return _pdf(f"BT /F1 12 Tf 14 TL 50 800 Td {shown} ET")
+    return _pdf(f"BT /F1 12 Tf 14 TL 50 800 Td {shown} ET", set("".join(lines)))
 
 
 def scanned_pdf() -> bytes:
     """A one-page PDF with a drawing and no text."""
-    return _pdf("0 0 m 100 100 l S")
+    return _pdf("0 0 m 100 100 l S", set())

@@ -167,3 +167,13 @@ def test_bad_catalog_row_is_reported_and_ignored(tmp_path: Path):
     loaded = load_corpus(corpus)
     assert loaded.reports[0].year == 2024
     assert any("不是数字" in s.reason for s in loaded.skipped)
+
+
+def test_one_character_county_names_only_where_they_are_counties():
+    """和县 is a county in Anhui, and also 和 + 县 in 政府和县委."""
+    body = "2024年,在县委、县政府的领导下,历阳镇推进法治建设。" * 4
+    report, _ = parse_report("x.txt", "安徽省和县历阳镇2024年法治政府建设情况报告\n" + body)
+    assert (report.township, report.county, report.province) == ("历阳镇", "和县", "安徽省")
+    text = _seed("002_1113006dcd718aa6.txt").replace("同心县", "镇政府和县委")
+    report, _ = parse_report("y.txt", text)
+    assert report.county != "和县"
