@@ -84,6 +84,18 @@ def trash(corpus: Path, name: str) -> Path:
         raise FileNotFoundError(name)
     folder = corpus / TRASH
     folder.mkdir(exist_ok=True)
-    target = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}"
-    os.replace(source, target)
-    return target
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):  # never overwrite an earlier copy trashed in the same second
+        target = folder / (f"{stamp}-{name}" if n == 0 else f"{stamp}-{n}-{name}")
+        try:
+            os.link(source, target)  # fails, rather than overwrites, when target exists
+        except FileExistsError:
+            continue
+        except OSError:  # a filesystem without hard links
+            if target.exists():
+                continue
+            os.replace(source, target)
+            return target
+        source.unlink()
+        return target
+    raise FileExistsError(f"too many copies of {name} in {folder}")
