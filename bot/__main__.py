@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 
+from .logs import configure
 from .settings import Settings, SettingsError
 
 
@@ -15,9 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="乡镇法治报告问答机器人")
     parser.add_argument("--console", action="store_true", help="在终端里提问（不连接 Telegram）")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure(logging.INFO, os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None)
     try:
         settings = Settings.from_env(os.environ, need_token=not args.console)
     except SettingsError as exc:
@@ -29,9 +28,21 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(run_console(settings))
         return 0
+    from telegram.error import InvalidToken, NetworkError
+
     from .app import serve
 
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except InvalidToken:
+        print(
+            "Telegram 拒绝了 TELEGRAM_BOT_TOKEN（InvalidToken）：请在 @BotFather 核对令牌",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as exc:
+        print(f"无法连接 Telegram（{type(exc).__name__}），请检查网络后重启", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -47,8 +47,7 @@ async def post_shutdown(app: Application) -> None:
 
 
 def build_application(settings: Settings) -> Application:
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
     builder = (
         ApplicationBuilder()
         .token(settings.token)

@@ -7,6 +7,7 @@ import re
 
 from telegram import Message, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from . import uploads
@@ -157,26 +158,33 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats (admins): what people asked this week, what found nothing, feedback."""
+    message = update.effective_message
     if not _is_admin(update, context):
-        await update.effective_message.reply_text(ADMINS_ONLY, do_quote=True)
+        await message.reply_text(ADMINS_ONLY, do_quote=True)
         return
-    await update.effective_message.reply_html(stats_html(await _qlog(context).stats()))
+    # every chat's figures only in an admin's private chat; a group sees its own
+    private = message.chat.type == ChatType.PRIVATE
+    figures = await _qlog(context).stats(chat_id=None if private else message.chat_id)
+    await message.reply_html(stats_html(figures))
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Inline buttons: `pg:<question>:<page>` pages, `fb:<question>:<±1>` votes."""
     query = update.callback_query
-    match = re.fullmatch(r"(pg|fb):(\d+):(-?\d+)", query.data or "")
+    match = re.fullmatch(r"(pg:(\d{1,12}):(\d{1,4})|fb:(\d{1,12}):(1|-1))", query.data or "")
     if not match:
         await query.answer("这个按钮已失效。")
         return
-    kind, question_id, value = match[1], int(match[2]), int(match[3])
+    kind = query.data[:2]
+    question_id, value = (
+        (int(match[2]), int(match[3])) if match[2] else (int(match[4]), int(match[5]))
+    )
     qlog = _qlog(context)
     user_id = update.effective_user.id if update.effective_user else None
     chat_id = query.message.chat.id if query.message else None
     logged = await qlog.question(question_id)
-    if logged is None:
-        await query.answer("找不到这条提问的记录，请重新提问。")
+    if logged is None or logged.chat_id != chat_id:  # a button is only good in its own chat
+        await query.answer("这个按钮已失效，请重新提问。")
         return
     await qlog.record_event(
         question_id, chat_id, user_id, "page" if kind == "pg" else "vote", value
@@ -191,11 +199,15 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer("没有更多结果了。")
         return
     await query.answer()
-    await query.edit_message_text(
-        answer.html,
-        parse_mode=ParseMode.HTML,
-        reply_markup=answer_keyboard(question_id, answer.page, answer.result.total),
-    )
+    try:
+        await query.edit_message_text(
+            answer.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=answer_keyboard(question_id, answer.page, answer.result.total),
+        )
+    except BadRequest as exc:  # a double tap: the page is already showing
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

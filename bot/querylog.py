@@ -224,22 +224,42 @@ class QueryLog:
             (question_id, user_id, value, _now()),
         )
 
-    async def stats(self, days: int = 7) -> Stats:
+    async def stats(self, days: int = 7, chat_id: int | None = None) -> Stats:
+        """Figures for the last `days`; with `chat_id`, only that chat's questions and the
+        votes on them (a group never sees another chat's questions)."""
         since = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        where = "" if chat_id is None else " AND chat_id = ?"
+        chat = () if chat_id is None else (chat_id,)
         by_chat = await self._read(
             "SELECT chat_id, chat_type, COUNT(*) FROM questions WHERE ts >= ?"
-            " GROUP BY chat_id ORDER BY COUNT(*) DESC",
-            (since,),
+            + where
+            + " GROUP BY chat_id ORDER BY COUNT(*) DESC",
+            (since, *chat),
         )
         frequent = await self._read(
             "SELECT question, COUNT(*) FROM questions WHERE ts >= ?"
-            " GROUP BY question ORDER BY COUNT(*) DESC, MAX(id) DESC LIMIT 10",
-            (since,),
+            + where
+            + " GROUP BY question ORDER BY COUNT(*) DESC, MAX(id) DESC LIMIT 10",
+            (since, *chat),
         )
         no_hits = await self._read(
-            "SELECT question, ts FROM questions WHERE hit_count = 0 ORDER BY id DESC LIMIT 10"
+            "SELECT question, ts FROM questions WHERE hit_count = 0"
+            + where
+            + " ORDER BY id DESC LIMIT 10",
+            chat,
         )
-        votes = dict(await self._read("SELECT value, COUNT(*) FROM votes GROUP BY value"))
+        votes = dict(
+            await self._read(
+                "SELECT value, COUNT(*) FROM votes"
+                + (
+                    ""
+                    if chat_id is None
+                    else " WHERE question_id IN (SELECT id FROM questions WHERE chat_id = ?)"
+                )
+                + " GROUP BY value",
+                chat,
+            )
+        )
         total = sum(n for *_, n in by_chat)
         return Stats(
             by_chat=[tuple(r) for r in by_chat],

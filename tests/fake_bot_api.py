@@ -29,6 +29,8 @@ class FakeBotAPI:
         self._next_update = 1
         self._next_message = 1000
         self.files: dict[str, bytes] = {}  # file_id -> contents, for getFile and downloads
+        self.reject_token = False  # answer every call as Telegram does a revoked token
+        self.not_modified = False  # refuse edits as Telegram does one that changes nothing
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -64,6 +66,11 @@ class FakeBotAPI:
             self._download(handler)
             return
         method = handler.path.rstrip("/").rsplit("/", 1)[-1]
+        if self.reject_token:
+            self._send(
+                handler, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            )
+            return
         params = self._params(handler.headers.get("Content-Type", ""), body)
         if method == "getUpdates":
             result: object = self._get_updates(params)
@@ -73,8 +80,12 @@ class FakeBotAPI:
                 params["_result"] = result  # what the bot got back, for replies in tests
             with self._cond:
                 self.calls.append((method, params))
-        payload = json.dumps({"ok": True, "result": result}).encode()
-        handler.send_response(200)
+        self._send(handler, 200, {"ok": True, "result": result})
+
+    @staticmethod
+    def _send(handler: BaseHTTPRequestHandler, status: int, body: dict) -> None:
+        payload = json.dumps(body).encode()
+        handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
