@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval import Index, Report, SearchResult, SkippedFile
-from retrieval.build import BuildFailed, build_in_subprocess
+from retrieval.build import BuildFailed, build_in_subprocess, build_index
 from retrieval.reading import UnreadableReport
+
+log = logging.getLogger(__name__)
 
 
 class ReloadBusy(RuntimeError):
@@ -31,14 +35,28 @@ class ReloadSummary:
     skipped: tuple[SkippedFile, ...]
 
 
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
 def load_index(corpus_dir: Path, cache_dir: Path) -> Index:
     """A complete index, or ReloadFailed with a reason an admin understands.
 
     The index is built in a separate low-priority process (see `build_in_subprocess`), so
-    questions keep being answered quickly while a reload tokenises.
+    questions keep being answered quickly while a reload tokenises. When the cache folder
+    cannot be written, the index is built here without a cache (slower, with one warning)
+    rather than not at all.
     """
     try:
-        index = build_in_subprocess(corpus_dir, cache_dir)
+        if _writable(cache_dir):
+            index = build_in_subprocess(corpus_dir, cache_dir)
+        else:
+            log.warning("index cache %s is not writable; building without a cache", cache_dir)
+            index = build_index(corpus_dir, cache_dir=None)
     except (OSError, UnreadableReport, BuildFailed) as exc:
         raise ReloadFailed(f"无法建立索引（{corpus_dir}）：{exc}") from exc
     if not index.corpus.reports:

@@ -287,3 +287,27 @@ async def test_second_reload_while_one_runs_is_told_so(bot, fake):
         await asyncio.sleep(0.02)
     assert "正在重新加载中，请等这次完成后再试。" in texts
     assert sum(t.startswith("✅ 重新加载完成") for t in texts) == 1
+
+
+async def test_bot_starts_and_answers_with_an_unwritable_cache(tmp_path, fake, caplog):
+    """The cache folder cannot be created (here: its parent is a file; in production, a
+    read-only install folder): the bot builds without a cache and says so once."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_BASE_URL": fake.base_url,
+            "CORPUS_DIR": str(corpus),
+            "QUERY_LOG_PATH": str(tmp_path / "queries.sqlite3"),
+            "INDEX_CACHE_DIR": str(blocker / "cache"),
+        }
+    )
+    with caplog.at_level(logging.WARNING):
+        async with running(build_application(settings), poll_timeout=1):
+            fake.send_text("执法记录仪配备情况", chat_id=ADMIN, user_id=ADMIN)
+            (reply,) = await fake.wait_for()
+    assert "潭湾镇" in reply["text"]
+    assert sum("not writable" in r.getMessage() for r in caplog.records) == 1
