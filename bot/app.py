@@ -73,7 +73,8 @@ def build_application(settings: Settings) -> Application:
     app.add_handler(CommandHandler("remove", uploads.remove))
     added = filters.ChatType.PRIVATE | filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
     app.add_handler(MessageHandler(filters.Document.ALL & added, uploads.document))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    people = filters.UpdateType.MESSAGE  # not channel posts, not edits
+    app.add_handler(MessageHandler(people & filters.TEXT & ~filters.COMMAND, handlers.text_message))
     app.add_handler(CallbackQueryHandler(uploads.button, pattern=r"^(up|rm):"))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_error_handler(handlers.on_error)

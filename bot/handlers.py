@@ -54,8 +54,11 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
     message = update.effective_message
     user = update.effective_user
     limiter: UserRateLimiter = context.bot_data["limiter"]
-    if user is not None and not limiter.allow(user.id):
-        await message.reply_text(TOO_FAST, do_quote=True)
+    if user is None:
+        return  # channel posts and anonymous admins: no one to answer or to limit
+    if not limiter.allow(user.id):
+        if limiter.should_warn(user.id):
+            await message.reply_text(TOO_FAST, do_quote=True)
         return
     previous = None
     replied = message.reply_to_message

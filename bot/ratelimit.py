@@ -11,6 +11,7 @@ class UserRateLimiter:
         self.limit = limit
         self.period = period
         self._seen: dict[int, deque[float]] = {}
+        self._warned: dict[int, float] = {}  # when each user was last told to slow down
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
         """Count one question for the user; False when over the limit (not counted)."""
@@ -21,4 +22,14 @@ class UserRateLimiter:
         if len(times) >= self.limit:
             return False
         times.append(now)
+        return True
+
+    def should_warn(self, user_id: int, now: float | None = None) -> bool:
+        """True at most once per period for a user over the limit: a flood gets one
+        polite reply, not one per message (which would also delay everyone else's)."""
+        now = time.monotonic() if now is None else now
+        last = self._warned.get(user_id)
+        if last is not None and now - last < self.period:
+            return False
+        self._warned[user_id] = now
         return True

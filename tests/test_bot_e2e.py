@@ -251,6 +251,40 @@ async def test_per_user_rate_limit(settings, fake):
     assert sum(r["text"] == "您提问有点快，请稍等一分钟再问。" for r in replies) == 1
 
 
+async def test_a_flood_gets_one_reply_and_others_are_still_answered(settings, fake):
+    """30 messages from one user in a burst: two answers, one 'too fast', then silence;
+    another user asking meanwhile is answered promptly."""
+    limited = Settings(**{**settings.__dict__, "questions_per_minute": 2})
+    async with running(build_application(limited), poll_timeout=1):
+        for _ in range(30):
+            fake.send_text("首违不罚", chat_id=STAFF, user_id=STAFF)
+        fake.send_text("执法记录仪配备情况", chat_id=ADMIN, user_id=ADMIN)
+        started = asyncio.get_running_loop().time()
+        while not any(int(r["chat_id"]) == ADMIN for r in fake.sent()):
+            assert asyncio.get_running_loop().time() - started < 5, "the other user waited"
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)  # let the flood settle
+    to_flooder = [r for r in fake.sent() if int(r["chat_id"]) == STAFF]
+    assert len(to_flooder) == 3
+    assert sum("稍等" in r["text"] for r in to_flooder) == 1
+
+
+async def test_channel_posts_are_ignored(bot, fake):
+    fake._push(
+        {
+            "channel_post": {
+                "message_id": 5,
+                "date": 0,
+                "chat": {"id": -1009, "type": "channel", "title": "公告"},
+                "text": "执法记录仪配备情况",
+            }
+        }
+    )
+    fake.send_text("首违不罚", chat_id=ADMIN, user_id=ADMIN)
+    (reply,) = await fake.wait_for()
+    assert int(reply["chat_id"]) == ADMIN  # the channel post got nothing
+
+
 async def test_unwritable_log_still_answers(settings, fake, tmp_path, caplog):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
