@@ -11,6 +11,7 @@ import functools
 import hashlib
 import itertools
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -113,6 +114,9 @@ class TextPipeline:
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.data_dir = data_dir
         self._tokenizer = jieba.Tokenizer()
+        # jieba caches its dictionary as /tmp/jieba.cache; one file per user, so a service
+        # account never fails (with a traceback) on a file another user left there
+        self._tokenizer.cache_file = f"jieba.u{os.getuid()}.cache"
         # Per-word results, filled as words are met: reports repeat their vocabulary.
         self._kinds: dict[str, _Word] = {}
         self._tokenizer.initialize()

@@ -151,3 +151,19 @@ async def test_remove_is_for_admins_only(bot, fake, settings):  # noqa: F811
     (reply,) = await fake.wait_for()
     assert "只有管理员" in reply["text"] and not buttons(reply)
     assert (settings.corpus_dir / "003_f3bfa6d8f855b377.txt").exists()
+
+
+async def test_a_same_named_report_asks_before_replacing(bot, fake, settings):  # noqa: F811
+    name = "002_1113006dcd718aa6.txt"
+    new_text = WANGTUAN.read_text("utf-8").replace("49宗行政处罚案件", "51宗行政处罚案件")
+    fake.send_document(name, new_text.encode("utf-8"), chat_id=ADMIN, user_id=ADMIN)
+    (preview,) = await fake.wait_for()
+    assert "已有同名报告（王团镇）" in preview["text"]
+    assert any("确认替换" in label for label in _labels(preview))
+    assert "49宗" in (settings.corpus_dir / name).read_text("utf-8")  # not replaced yet
+    fake.press(preview["_result"], next(b for b in buttons(preview) if b.startswith("up:ok:")))
+    (done,) = await fake.wait_for("editMessageText")
+    assert "已替换：王团镇" in done["text"]
+    assert "51宗" in (settings.corpus_dir / name).read_text("utf-8")
+    (old,) = (settings.corpus_dir / ".trash").iterdir()
+    assert "49宗" in old.read_text("utf-8")  # the old version is kept, restorable
