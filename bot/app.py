@@ -16,6 +16,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -38,6 +39,8 @@ async def post_init(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMANDS])
     index = app.bot_data["service"].index
     log.info("serving %d reports, %d passages", len(index.corpus.reports), len(index))
+    if not settings.allowed_chat_ids:
+        log.warning("ALLOWED_CHAT_IDS is empty: answering every chat and user that writes")
 
 
 async def post_shutdown(app: Application) -> None:
@@ -64,6 +67,7 @@ def build_application(settings: Settings) -> Application:
             )
     app = builder.build()
     app.bot_data["settings"] = settings
+    app.add_handler(TypeHandler(Update, handlers.gatekeeper), group=-1)
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("ask", handlers.ask))

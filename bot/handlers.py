@@ -8,7 +8,7 @@ import re
 from telegram import Message, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from . import uploads
 from .answering import Answer, answer_page, answer_question
@@ -74,6 +74,21 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
         previous=previous,
     )
     await _send_answer(message, context, answer)
+
+
+async def gatekeeper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before every handler: with ALLOWED_CHAT_IDS set, only those chats (and admins) are
+    served; the bot leaves any other group it is added to, and says nothing elsewhere."""
+    settings: Settings = context.bot_data["settings"]
+    chat = update.effective_chat
+    if not settings.allowed_chat_ids or chat is None or chat.id in settings.allowed_chat_ids:
+        return
+    if chat.type == ChatType.PRIVATE and _is_admin(update, context):
+        return
+    log.warning("ignoring chat %s (%s): not in ALLOWED_CHAT_IDS", chat.id, chat.type)
+    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await context.bot.leave_chat(chat.id)
+    raise ApplicationHandlerStop
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,6 +17,18 @@ class SettingsError(ValueError):
     """A missing or malformed setting; the message names it."""
 
 
+def _ids(env: Mapping[str, str], name: str) -> set[int]:
+    """Comma-separated numeric Telegram ids (groups are negative)."""
+    ids = set()
+    for part in env.get(name, "").replace(" ", "").split(","):
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d{1,20}", part):
+            raise SettingsError(f"{name} must be comma-separated numeric ids: {part!r}")
+        ids.add(int(part))
+    return ids
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None
@@ -26,6 +38,7 @@ class Settings:
     query_log_path: Path
     questions_per_minute: int = 6
     cache_dir: Path = ROOT / "data" / "cache"
+    allowed_chat_ids: frozenset[int] = frozenset()  # empty: every chat
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, need_token: bool = True) -> Settings:
@@ -39,13 +52,8 @@ class Settings:
             raise SettingsError(
                 f"TELEGRAM_BASE_URL must start with http:// or https://: {base_url}"
             )
-        admin_ids = set()
-        for part in env.get("ADMIN_USER_IDS", "").replace(" ", "").split(","):
-            if not part:
-                continue
-            if not re.fullmatch(r"-?\d+", part):
-                raise SettingsError(f"ADMIN_USER_IDS must be comma-separated numeric ids: {part!r}")
-            admin_ids.add(int(part))
+        admin_ids = _ids(env, "ADMIN_USER_IDS")
+        allowed = _ids(env, "ALLOWED_CHAT_IDS")
         corpus_dir = Path(env.get("CORPUS_DIR", "").strip() or ROOT / "seeds")
         if not corpus_dir.is_dir():
             raise SettingsError(f"CORPUS_DIR is not a folder: {corpus_dir}")
@@ -66,6 +74,7 @@ class Settings:
             query_log_path=log_path,
             questions_per_minute=int(rate),
             cache_dir=cache_dir,
+            allowed_chat_ids=frozenset(allowed),
         )
 
     @property

@@ -59,3 +59,21 @@ async def test_double_tap_on_a_page_button_is_quiet(bot, fake, settings):  # noq
     await fake.wait_for("editMessageText")
     await fake.wait_for("answerCallbackQuery")
     assert len(fake.sent()) == 1  # no "抱歉，处理时出错了"
+
+
+async def test_only_allowed_chats_are_served_and_other_groups_are_left(settings, fake):  # noqa: F811
+    import dataclasses
+
+    from bot.app import build_application, running
+
+    allowed = dataclasses.replace(settings, allowed_chat_ids=frozenset({GROUP}))
+    async with running(build_application(allowed), poll_timeout=1):
+        fake.send_text("/ask 执法记录仪配备情况", chat_id=-100999, user_id=STAFF)  # not allowed
+        fake.send_text("执法记录仪配备情况", chat_id=STAFF, user_id=STAFF)  # not allowed
+        fake.send_text("执法记录仪配备情况", chat_id=ADMIN, user_id=ADMIN)  # an admin: allowed
+        fake.send_text("/ask 首违不罚", chat_id=GROUP, user_id=STAFF)  # allowed group
+        replies = await fake.wait_for(count=2)
+        (left,) = await fake.wait_for("leaveChat")
+    assert int(left["chat_id"]) == -100999
+    assert sorted(int(r["chat_id"]) for r in replies) == sorted([ADMIN, GROUP])
+    assert len(fake.sent()) == 2

@@ -54,3 +54,18 @@ def test_bot_without_token_stops_with_one_line(tmp_path: Path):
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert "TELEGRAM_BOT_TOKEN" in proc.stderr
+
+
+def test_allowed_chat_ids():
+    from bot.settings import Settings as S
+
+    base = {"TELEGRAM_BOT_TOKEN": "123:abcdefghijklmnop"}
+    assert S.from_env(base).allowed_chat_ids == frozenset()
+    ids = S.from_env({**base, "ALLOWED_CHAT_IDS": "-100123, 42"}).allowed_chat_ids
+    assert ids == frozenset({-100123, 42})
+    import pytest
+
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="ALLOWED_CHAT_IDS"):
+        S.from_env({**base, "ALLOWED_CHAT_IDS": "群"})
