@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -92,7 +93,11 @@ class QueryLog:
     async def open(self) -> QueryLog:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # questions and user ids: readable by the bot's user only (SQLite gives the
+            # -wal and -shm files the same mode)
+            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
             self._db = await aiosqlite.connect(self.path)
+            await self._db.execute("PRAGMA busy_timeout=5000")  # wait out a backup's lock
             await self._db.execute("PRAGMA journal_mode=WAL")
             await self._db.execute("PRAGMA foreign_keys=ON")
             await self._migrate()

@@ -71,3 +71,19 @@ def test_rate_limiter_window():
     assert not limiter.allow(1, now=2)
     assert limiter.allow(2, now=2)  # per user
     assert limiter.allow(1, now=61)
+
+
+async def test_log_file_is_private_and_waits_for_locks(tmp_path: Path):
+    import os
+    import stat
+
+    path = tmp_path / "log" / "q.sqlite3"
+    previous = os.umask(0o022)  # a permissive umask, as on many servers
+    qlog = await QueryLog(path).open()
+    os.umask(previous)
+    try:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        (timeout,) = await (await qlog._db.execute("PRAGMA busy_timeout")).fetchone()
+        assert timeout >= 5000
+    finally:
+        await qlog.close()
