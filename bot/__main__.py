@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger().setLevel(logging.WARNING)
         from .console import run_console
 
-        asyncio.run(run_console(settings))
+        try:
+            asyncio.run(run_console(settings))
+        except KeyboardInterrupt:
+            print("\n再见。", file=sys.stderr)
+            return 130
         return 0
     from telegram.error import InvalidToken, NetworkError
 
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     except NetworkError as exc:
         print(f"无法连接 Telegram（{type(exc).__name__}），请检查网络后重启", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 

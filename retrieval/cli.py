@@ -31,11 +31,25 @@ def _human(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     cache = None if args.no_cache else (args.cache or default_cache_dir(args.corpus))
+    if cache is not None and not _writable(cache):
+        print(f"索引缓存目录不可写，本次不用缓存: {cache}", file=sys.stderr)
+        cache = None
     index = build_index(args.corpus, cache_dir=cache, workers=os.cpu_count() or 1)
     for skipped in index.corpus.skipped:
         print(f"跳过 {skipped.source}: {skipped.reason}", file=sys.stderr)
+    if not index.corpus.reports:
+        print(f"语料目录中没有可读取的报告: {args.corpus}", file=sys.stderr)
+        return 2
     questions = [args.query] if args.query else (line.rstrip("\n") for line in sys.stdin)
     for question in questions:
         result = index.search(question, top_k=args.top_k)
@@ -163,4 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "corpus", None) is not None and not args.corpus.is_dir():
         print(f"语料目录不存在: {args.corpus}", file=sys.stderr)
         return 2
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except OSError as exc:  # e.g. build --cache in a folder that cannot be written
+        print(f"无法读写文件: {exc}", file=sys.stderr)
+        return 1

@@ -55,3 +55,61 @@ def test_no_network_at_start_is_one_line(tmp_path: Path):
     assert proc.returncode == 1
     assert "无法连接 Telegram" in output
     assert TOKEN not in output and "Traceback" not in output
+
+
+def test_ctrl_c_in_the_console_is_one_line(tmp_path: Path):
+    import signal
+    import time
+
+    env = {
+        **os.environ,
+        "CORPUS_DIR": str(SEEDS),
+        "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
+        "INDEX_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--console"],
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    first = proc.stdout.readline()  # 已加载 … once the index is ready
+    assert "已加载" in first and time.monotonic() < deadline
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err
+
+
+def test_cli_says_what_is_wrong_in_one_line(tmp_path: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    runs = {
+        "empty": ["search", "--corpus", str(empty), "法律"],
+        "cache": ["search", "--cache", str(blocker / "cache"), "法律顾问"],
+        "build": ["build", "--corpus", str(SEEDS), "--cache", str(blocker / "cache")],
+    }
+    results = {
+        name: subprocess.run(
+            [sys.executable, "-m", "retrieval", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        for name, args in runs.items()
+    }
+    assert results["empty"].returncode == 2 and "没有可读取的报告" in results["empty"].stderr
+    assert results["cache"].returncode == 0 and "不可写" in results["cache"].stderr
+    assert "法律顾问" in results["cache"].stdout  # answered without a cache
+    assert results["build"].returncode == 1 and "无法读写" in results["build"].stderr
+    for proc in results.values():
+        assert "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
