@@ -56,6 +56,9 @@ def build_application(settings: Settings) -> Application:
         .token(settings.token)
         .rate_limiter(AIORateLimiter(max_retries=2))
         .concurrent_updates(True)  # one slow question never holds up other chats
+        # a slow send (5-10 s) completes instead of failing after it may have been delivered
+        .read_timeout(30)
+        .write_timeout(30)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

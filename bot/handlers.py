@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from . import uploads
 from .answering import Answer, answer_page, answer_question
+from .delivery import deliver
 from .querylog import QueryLog
 from .ratelimit import UserRateLimiter
 from .render import answer_keyboard, help_html, reload_html, stats_html, towns_messages
@@ -44,7 +45,9 @@ async def _send_answer(
     markup = None
     if answer.question_id is not None and answer.has_hits:
         markup = answer_keyboard(answer.question_id, answer.page, answer.result.total)
-    sent = await message.reply_html(answer.html, reply_markup=markup, do_quote=True)
+    sent = await deliver(
+        lambda: message.reply_html(answer.html, reply_markup=markup, do_quote=True)
+    )
     if answer.question_id is not None:
         await _qlog(context).set_answer_message(answer.question_id, sent.message_id)
 

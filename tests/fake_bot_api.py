@@ -31,6 +31,9 @@ class FakeBotAPI:
         self.files: dict[str, bytes] = {}  # file_id -> contents, for getFile and downloads
         self.reject_token = False  # answer every call as Telegram does a revoked token
         self.not_modified = False  # refuse edits as Telegram does one that changes nothing
+        # method -> what its next calls meet: an HTTP status, "drop" (the connection closes
+        # without an answer) or ("slow", seconds) before a normal answer
+        self.failures: dict[str, list[object]] = {}
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -70,6 +73,24 @@ class FakeBotAPI:
             self._send(
                 handler, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
             )
+            return
+        with self._cond:
+            queue = self.failures.get(method)
+            failure = queue.pop(0) if queue else None
+        if failure == "drop":
+            handler.close_connection = True
+            return
+        if isinstance(failure, int):
+            body_ = {"ok": False, "error_code": failure, "description": "Bad Gateway"}
+            self._send(handler, failure, body_)
+            return
+        if isinstance(failure, tuple) and failure[0] == "slow":
+            time.sleep(failure[1])
+        if self.not_modified and method == "editMessageText":
+            with self._cond:
+                self.calls.append((method, {}))
+            description = "Bad Request: message is not modified"
+            self._send(handler, 400, {"ok": False, "error_code": 400, "description": description})
             return
         params = self._params(handler.headers.get("Content-Type", ""), body)
         if method == "getUpdates":

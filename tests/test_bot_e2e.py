@@ -345,3 +345,26 @@ async def test_bot_starts_and_answers_with_an_unwritable_cache(tmp_path, fake, c
             (reply,) = await fake.wait_for()
     assert "潭湾镇" in reply["text"]
     assert sum("not writable" in r.getMessage() for r in caplog.records) == 1
+
+
+async def test_transient_send_failures_still_deliver_one_answer(bot, fake, settings):
+    """Two 502s and a dropped connection on sendMessage: one answer arrives, its message id
+    is stored (so a reply to it is a follow-up), and no error message is sent."""
+    fake.failures["sendMessage"] = [502, 502, "drop"]
+    fake.send_text("执法记录仪配备情况", chat_id=ADMIN, user_id=ADMIN)
+    (answer,) = await fake.wait_for(timeout=20)
+    assert "潭湾镇" in answer["text"]
+    await asyncio.sleep(0.5)
+    assert len(fake.sent()) == 1
+    stored = rows(settings, "SELECT answer_message_id FROM questions")
+    assert stored[0][0] == answer["_result"]["message_id"]
+
+
+async def test_a_slow_send_is_one_answer_and_no_error(bot, fake, settings):
+    fake.failures["sendMessage"] = [("slow", 6)]
+    fake.send_text("执法记录仪配备情况", chat_id=ADMIN, user_id=ADMIN)
+    (answer,) = await fake.wait_for(timeout=20)
+    await asyncio.sleep(0.5)
+    assert len(fake.sent()) == 1 and "潭湾镇" in answer["text"]
+    stored = rows(settings, "SELECT answer_message_id FROM questions")
+    assert stored[0][0] == answer["_result"]["message_id"]
