@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval import Index, Report, SearchResult, SkippedFile
 from retrieval.build import BuildFailed, build_in_subprocess, build_index
+from retrieval.cache import writable_folder
 from retrieval.reading import UnreadableReport
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,6 @@ class ReloadSummary:
     skipped: tuple[SkippedFile, ...]
 
 
-def _writable(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(folder, os.W_OK | os.X_OK)
-
-
 def load_index(corpus_dir: Path, cache_dir: Path) -> Index:
     """A complete index, or ReloadFailed with a reason an admin understands.
 
@@ -52,7 +44,7 @@ def load_index(corpus_dir: Path, cache_dir: Path) -> Index:
     rather than not at all.
     """
     try:
-        if _writable(cache_dir):
+        if writable_folder(cache_dir):
             index = build_in_subprocess(corpus_dir, cache_dir)
         else:
             log.warning("index cache %s is not writable; building without a cache", cache_dir)

@@ -26,6 +26,17 @@ from .table import PassageTable
 from .text import TextPipeline
 
 log = logging.getLogger(__name__)
+
+
+def writable_folder(folder: Path) -> bool:
+    """True when the folder exists (or could be created) and this process may write in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
 _FORMAT = 2
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .build import build_index, default_cache_dir
+from .cache import writable_folder
 from .corpus import load_corpus
 from .index import SearchResult
 
@@ -31,17 +32,9 @@ def _human(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
-def _writable(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(folder, os.W_OK | os.X_OK)
-
-
 def cmd_search(args: argparse.Namespace) -> int:
     cache = None if args.no_cache else (args.cache or default_cache_dir(args.corpus))
-    if cache is not None and not _writable(cache):
+    if cache is not None and not writable_folder(cache):
         print(f"索引缓存目录不可写，本次不用缓存: {cache}", file=sys.stderr)
         cache = None
     index = build_index(args.corpus, cache_dir=cache, workers=os.cpu_count() or 1)

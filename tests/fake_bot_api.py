@@ -192,6 +192,23 @@ class FakeBotAPI:
             self._cond.notify_all()
         return update
 
+    def _user_message(self, chat_id: int, user_id: int) -> dict:
+        """A new message from a user in a chat (positive id: private, negative: group)."""
+        with self._cond:
+            self._next_message += 1
+            message_id = self._next_message
+        chat = (
+            {"id": chat_id, "type": "private", "first_name": "用户"}
+            if chat_id > 0
+            else {"id": chat_id, "type": "supergroup", "title": "司法所工作群"}
+        )
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}"},
+        }
+
     def send_text(
         self,
         text: str,
@@ -201,21 +218,7 @@ class FakeBotAPI:
         reply_to: dict | None = None,
     ) -> dict:
         """A user writes `text` in a chat (positive id: private, negative: group)."""
-        with self._cond:
-            self._next_message += 1
-            message_id = self._next_message
-        chat = (
-            {"id": chat_id, "type": "private", "first_name": "用户"}
-            if chat_id > 0
-            else {"id": chat_id, "type": "supergroup", "title": "司法所工作群"}
-        )
-        message = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": chat,
-            "from": {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}"},
-            "text": text,
-        }
+        message = {**self._user_message(chat_id, user_id), "text": text}
         entities = []
         if m := re.match(r"/\w+(@\w+)?", text):
             entities.append({"type": "bot_command", "offset": 0, "length": len(m[0])})
@@ -238,27 +241,15 @@ class FakeBotAPI:
         caption: str | None = None,
     ) -> dict:
         """A user sends a file (a document message) to a chat."""
+        message = self._user_message(chat_id, user_id)
+        file_id = f"doc{message['message_id']}"
         with self._cond:
-            self._next_message += 1
-            message_id = self._next_message
-            file_id = f"doc{message_id}"
             self.files[file_id] = data
-        chat = (
-            {"id": chat_id, "type": "private", "first_name": "用户"}
-            if chat_id > 0
-            else {"id": chat_id, "type": "supergroup", "title": "司法所工作群"}
-        )
-        message = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": chat,
-            "from": {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}"},
-            "document": {
-                "file_id": file_id,
-                "file_unique_id": file_id,
-                "file_name": file_name,
-                "file_size": len(data),
-            },
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": file_name,
+            "file_size": len(data),
         }
         if caption is not None:
             message["caption"] = caption
