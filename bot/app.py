@@ -20,6 +20,8 @@ from telegram.ext import (
     filters,
 )
 
+from retrieval.build import stop_builders
+
 from . import handlers, uploads
 from .querylog import QueryLog
 from .ratelimit import UserRateLimiter
@@ -115,3 +117,4 @@ async def serve(settings: Settings) -> None:
     async with running(build_application(settings)):
         log.info("bot is running; press Ctrl+C to stop")
         await stop.wait()
+        stop_builders()  # a reload in progress must not hold up the exit

@@ -8,10 +8,12 @@ postings into one index is numpy work.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
@@ -299,12 +301,36 @@ class BuildFailed(RuntimeError):
     """The builder process failed; the message is its last error line."""
 
 
+# A full build of 100k passages takes about a minute here; an hour means something is wrong.
+BUILD_TIMEOUT = 3600.0
+_builders: set[subprocess.Popen] = set()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop a builder and its workers (it leads its own process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def stop_builders() -> None:
+    """Stop every build in progress (the serving process is shutting down)."""
+    for proc in list(_builders):
+        _stop(proc)
+
+
 def build_in_subprocess(
     corpus_dir: Path,
     cache_dir: Path,
     *,
     workers: int | None = None,
     nice: int = 10,
+    timeout: float = BUILD_TIMEOUT,
 ) -> Index:
     """Build in a separate, lower-priority process, then load the snapshot it wrote.
 
@@ -314,9 +340,21 @@ def build_in_subprocess(
     workers = workers or os.cpu_count() or 1
     cmd = [sys.executable, "-m", "retrieval", "build", "--corpus", str(corpus_dir)]
     cmd += ["--cache", str(cache_dir), "--workers", str(workers), "--nice", str(nice)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    _builders.add(proc)
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        raise BuildFailed(f"建索引超过 {timeout:.0f} 秒，已停止") from None
+    finally:
+        _builders.discard(proc)
     if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+        if proc.returncode < 0:
+            raise BuildFailed("建索引被中止（服务正在停止）")
+        lines = [ln for ln in (stderr or "").splitlines() if ln.strip()]
         raise BuildFailed(lines[-1] if lines else f"builder exited with {proc.returncode}")
     from .cache import IndexCache
 

@@ -113,3 +113,61 @@ def test_cli_says_what_is_wrong_in_one_line(tmp_path: Path):
     for proc in results.values():
         assert "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_sigterm_during_a_reload_exits_within_5_seconds(tmp_path: Path):
+    """A full rebuild is running in the builder process when the service is stopped: the
+    builder is stopped too, and the bot exits promptly instead of waiting for the build."""
+    import signal
+    import time
+
+    from retrieval.synthetic import generate
+
+    from .fake_bot_api import FakeBotAPI as Fake
+
+    corpus = tmp_path / "corpus"
+    generate(corpus, 20_000, SEEDS)
+    cache = tmp_path / "cache"
+    fake = Fake().start()
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": fake.base_url,
+        "ADMIN_USER_IDS": "1",
+        "CORPUS_DIR": str(corpus),
+        "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
+        "INDEX_CACHE_DIR": str(cache),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot"], env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while not fake.sent("setMyCommands"):  # started: the index is built
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        shutil.rmtree(cache)  # the reload must now rebuild everything (several seconds)
+        fake.send_text("/reload", chat_id=1, user_id=1)
+        while not fake.sent():
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        time.sleep(1.5)  # the builder is tokenising
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        assert time.monotonic() - started < 5
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        fake.stop()
+
+
+def test_a_builder_that_takes_too_long_is_stopped(tmp_path: Path):
+    import pytest
+
+    from retrieval.build import BuildFailed, _builders, build_in_subprocess
+
+    with pytest.raises(BuildFailed, match="超过"):
+        build_in_subprocess(SEEDS, tmp_path / "cache", timeout=0.05)
+    assert not _builders  # nothing left running
