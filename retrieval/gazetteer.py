@@ -21,7 +21,6 @@ from .text import DATA_DIR
 
 GAZETTEER = DATA_DIR / "gazetteer" / "divisions.tsv.gz"
 TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
-COUNTY_SUFFIXES = ("县", "区", "市", "旗")
 # County names that are also words: only a place when a prefecture or province precedes.
 _WORD_LIKE = {"城区", "郊区", "矿区", "新区", "市区", "东区", "西区", "南区", "北区", "中区"}
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|旗)$")
