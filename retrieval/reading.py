@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .formats import (
-    REPORT_SUFFIXES,
-    TEXT_SUFFIXES,
-    UnreadableReport,
-    extract_text,
-    unsupported_reason,
-)
+from .formats import TEXT_SUFFIXES, UnreadableReport, extract_text, unsupported_reason
 
-__all__ = ["REPORT_SUFFIXES", "UnreadableReport", "corpus_files", "decode_report"]
+__all__ = ["UnreadableReport", "corpus_files", "decode_report"]
 
 # A township report is 5-30 KB of text; 2 MB of text is far beyond any real one and keeps a
 # stray dump from stalling a reload. Word, PDF and web pages carry images and markup:
