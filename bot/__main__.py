@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 
 from .logs import configure
 from .settings import Settings, SettingsError
@@ -32,24 +33,40 @@ def main(argv: list[str] | None = None) -> int:
             print("\n再见。", file=sys.stderr)
             return 130
         return 0
+    return _serve_with_retries(settings)
+
+
+def _serve_with_retries(settings: Settings, first_delay: float = 2.0, longest: float = 60.0) -> int:
+    """Run the bot; when Telegram cannot be reached at start-up, say so in one line and try
+    again after 2, 4, 8 … s (at most a minute apart) until it can, or until stopped."""
     from telegram.error import InvalidToken, NetworkError
 
     from .app import serve
 
-    try:
-        asyncio.run(serve(settings))
-    except InvalidToken:
-        print(
-            "Telegram 拒绝了 TELEGRAM_BOT_TOKEN（InvalidToken）：请在 @BotFather 核对令牌",
-            file=sys.stderr,
-        )
-        return 2
-    except NetworkError as exc:
-        print(f"无法连接 Telegram（{type(exc).__name__}），请检查网络后重启", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    delay = first_delay
+    while True:
+        try:
+            asyncio.run(serve(settings))
+            return 0
+        except InvalidToken:
+            print(
+                "Telegram 拒绝了 TELEGRAM_BOT_TOKEN（InvalidToken）：请在 @BotFather 核对令牌",
+                file=sys.stderr,
+            )
+            return 2
+        except NetworkError as exc:
+            print(
+                f"无法连接 Telegram（{type(exc).__name__}），{delay:.0f} 秒后重试",
+                file=sys.stderr,
+                flush=True,
+            )
+        except KeyboardInterrupt:
+            return 130
+        try:
+            time.sleep(delay)
+        except KeyboardInterrupt:
+            return 130
+        delay = min(delay * 2, longest)
 
 
 if __name__ == "__main__":

@@ -49,12 +49,47 @@ def test_a_rejected_token_is_one_line_and_never_printed(tmp_path: Path):
     assert "Traceback" not in output
 
 
-def test_no_network_at_start_is_one_line(tmp_path: Path):
-    proc = _run_bot(tmp_path, "http://127.0.0.1:9/bot")  # nothing listens on port 9
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 1
-    assert "无法连接 Telegram" in output
-    assert TOKEN not in output and "Traceback" not in output
+def test_no_network_at_start_retries_with_one_line_each_then_serves(tmp_path: Path):
+    """Telegram unreachable at start-up (every connection dropped): one line per try, then
+    the bot starts by itself once the network is back, and answers."""
+    import signal
+    import time
+
+    fake = FakeBotAPI().start()
+    fake.failures["getMe"] = ["drop"] * 2
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": fake.base_url,
+        "CORPUS_DIR": str(corpus),
+        "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
+        "INDEX_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot"], env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not fake.sent("setMyCommands"):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        fake.send_text("执法记录仪配备情况", chat_id=5, user_id=5)
+        while not fake.sent():
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        err = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        fake.stop()
+    retries = [line for line in err.splitlines() if "无法连接 Telegram" in line]
+    assert len(retries) == 2 and "2 秒后重试" in retries[0] and "4 秒后重试" in retries[1]
+    assert TOKEN not in err and "Traceback" not in err
+    assert "潭湾镇" in fake.sent()[0]["text"]
 
 
 def test_ctrl_c_in_the_console_is_one_line(tmp_path: Path):
