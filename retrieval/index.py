@@ -55,6 +55,7 @@ class Index:
         self._town_of = np.array([r.township_simplified or "" for r in reports], dtype=object)
         self._county_of = np.array([r.county or "" for r in reports], dtype=object)
         self._year_of = np.array([r.year or 0 for r in reports], dtype=np.int32)
+        self._years_named: dict[int, np.ndarray] = {}
 
     @classmethod
     def from_corpus(
@@ -131,12 +132,21 @@ class Index:
         """Candidates a year filter keeps: passages of reports covering one of the years,
         and passages whose heading names one (a 2024 report's 2025年工作打算)."""
         keep = np.isin(self._year_of[self.report_of[candidates]], list(years))
-        sections = self.corpus.passages.section_of
-        names = self.corpus.passages.sections
-        wanted = tuple(str(y) for y in years)
-        for k in np.flatnonzero(~keep):
-            keep[k] = any(y in names[sections[candidates[k]]] for y in wanted)
-        return keep
+        named = np.zeros(len(self.corpus.passages.sections), dtype=bool)
+        for year in years:
+            named |= self._sections_naming(year)
+        return keep | named[self.corpus.passages.section_of[candidates]]
+
+    def _sections_naming(self, year: int) -> np.ndarray:
+        """Per heading path, whether it names the year; computed once per year (a memo, the
+        index itself never changes)."""
+        if year not in self._years_named:
+            text = str(year)
+            sections = self.corpus.passages.sections
+            self._years_named[year] = np.fromiter(
+                (text in s for s in sections), dtype=bool, count=len(sections)
+            )
+        return self._years_named[year]
 
     def _spread(self, ranked: np.ndarray, wanted: int) -> np.ndarray:
         """Reorder so that no report has more than PER_REPORT hits in any page of WINDOW.

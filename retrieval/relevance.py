@@ -45,22 +45,17 @@ class ContentWord:
     weight: float  # rarity in the corpus; 0 for fragments nobody uses
     specificity: float  # log of corpus frequency over everyday frequency
 
-    @property
-    def token(self) -> str:
-        return self.parts[-1][0]
-
 
 def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> list[ContentWord]:
     """The question's content words, weighed against this corpus."""
-    n = bm25.n_docs
-    corpus_tokens = max(float(bm25.doc_len.sum()), 1.0)
+    corpus_tokens = max(bm25.avgdl * bm25.n_docs, 1.0)  # not a sum over every passage
     words = []
     for group in query.groups:
         token = group[-1][0]
         t = bm25.vocab.get(token)
         df = float(bm25.df[t]) if t is not None else 0.0
         known = df > 0 or pipeline.general_freq(token) > 0
-        weight = math.log((n + 1) / (df + 0.5)) if known else 0.0
+        weight = bm25.term_weight(token) if known else 0.0
         specificity = math.log((df + 0.5) / corpus_tokens / pipeline.general_share(token))
         words.append(ContentWord(group, weight, specificity))
     return words
