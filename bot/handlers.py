@@ -13,30 +13,16 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from . import uploads
 from .answering import Answer, answer_page, answer_question
 from .delivery import deliver
-from .querylog import QueryLog
 from .ratelimit import UserRateLimiter
 from .render import answer_keyboard, help_html, reload_html, stats_html, towns_messages
-from .service import ReloadBusy, ReloadFailed, SearchService
-from .settings import Settings
+from .service import ReloadBusy, ReloadFailed
+from .shared_state import is_admin, query_log_of, service_of, settings_of
 
 log = logging.getLogger(__name__)
 
 USAGE = "用法：/ask 问题，例如 /ask 别的镇怎么落实一村一法律顾问"
 TOO_FAST = "您提问有点快，请稍等一分钟再问。"
 ADMINS_ONLY = "抱歉，这个命令只有管理员可以使用。"
-
-
-def _service(context: ContextTypes.DEFAULT_TYPE) -> SearchService:
-    return context.bot_data["service"]
-
-
-def _qlog(context: ContextTypes.DEFAULT_TYPE) -> QueryLog:
-    return context.bot_data["query_log"]
-
-
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    settings: Settings = context.bot_data["settings"]
-    return update.effective_user is not None and update.effective_user.id in settings.admin_ids
 
 
 async def _send_answer(
@@ -49,7 +35,7 @@ async def _send_answer(
         lambda: message.reply_html(answer.html, reply_markup=markup, do_quote=True)
     )
     if answer.question_id is not None:
-        await _qlog(context).set_answer_message(answer.question_id, sent.message_id)
+        await query_log_of(context).set_answer_message(answer.question_id, sent.message_id)
 
 
 async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
@@ -66,10 +52,12 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
     previous = None
     replied = message.reply_to_message
     if replied is not None and replied.from_user and replied.from_user.id == context.bot.id:
-        previous = await _qlog(context).question_answered_by(message.chat_id, replied.message_id)
+        previous = await query_log_of(context).question_answered_by(
+            message.chat_id, replied.message_id
+        )
     answer = await answer_question(
-        _service(context),
-        _qlog(context),
+        service_of(context),
+        query_log_of(context),
         question,
         chat_id=message.chat_id,
         chat_type=message.chat.type,
@@ -82,11 +70,11 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
 async def gatekeeper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Before every handler: with ALLOWED_CHAT_IDS set, only those chats (and admins) are
     served; the bot leaves any other group it is added to, and says nothing elsewhere."""
-    settings: Settings = context.bot_data["settings"]
+    settings = settings_of(context)
     chat = update.effective_chat
     if not settings.allowed_chat_ids or chat is None or chat.id in settings.allowed_chat_ids:
         return
-    if chat.type == ChatType.PRIVATE and _is_admin(update, context):
+    if chat.type == ChatType.PRIVATE and is_admin(update, context):
         return
     log.warning("ignoring chat %s (%s): not in ALLOWED_CHAT_IDS", chat.id, chat.type)
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
@@ -149,7 +137,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def towns(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/towns [县名]: the reports in the corpus (by county when there are many)."""
-    corpus = _service(context).index.corpus
+    corpus = service_of(context).index.corpus
     where = " ".join(context.args or []).strip()
     for message in towns_messages(corpus.reports, corpus.passage_counts(), where):
         await update.effective_message.reply_html(message)
@@ -158,10 +146,10 @@ async def towns(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload (admins): re-read the corpus folder and swap in the new index."""
     message = update.effective_message
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await message.reply_text(ADMINS_ONLY, do_quote=True)
         return
-    service = _service(context)
+    service = service_of(context)
     if service.reloading:
         await message.reply_text("正在重新加载中，请等这次完成后再试。", do_quote=True)
         return
@@ -180,12 +168,12 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats (admins): what people asked this week, what found nothing, feedback."""
     message = update.effective_message
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await message.reply_text(ADMINS_ONLY, do_quote=True)
         return
     # every chat's figures only in an admin's private chat; a group sees its own
     private = message.chat.type == ChatType.PRIVATE
-    figures = await _qlog(context).stats(chat_id=None if private else message.chat_id)
+    figures = await query_log_of(context).stats(chat_id=None if private else message.chat_id)
     await message.reply_html(stats_html(figures))
 
 
@@ -200,7 +188,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question_id, value = (
         (int(match[2]), int(match[3])) if match[2] else (int(match[4]), int(match[5]))
     )
-    qlog = _qlog(context)
+    qlog = query_log_of(context)
     user_id = update.effective_user.id if update.effective_user else None
     chat_id = query.message.chat.id if query.message else None
     logged = await qlog.question(question_id)
@@ -215,7 +203,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await qlog.record_vote(question_id, user_id, 1 if value > 0 else -1)
         await query.answer("谢谢反馈！")
         return
-    answer = await answer_page(_service(context), logged, max(value, 0))
+    answer = await answer_page(service_of(context), logged, max(value, 0))
     if not answer.has_hits:
         await query.answer("没有更多结果了。")
         return

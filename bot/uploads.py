@@ -25,8 +25,8 @@ from retrieval import Report, parse_report
 from retrieval.library import add_report, safe_name, trash
 from retrieval.reading import UnreadableReport, decode_report
 
-from .service import ReloadBusy, ReloadFailed, SearchService
-from .settings import Settings
+from .service import ReloadBusy, ReloadFailed
+from .shared_state import is_admin, service_of
 
 MAX_DOWNLOAD = 20 * 1024 * 1024  # what Telegram lets a bot download
 NOT_ADMIN = "抱歉，只有管理员可以添加或删除报告。"
@@ -71,15 +71,6 @@ def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Pending]:
 def _previews(context: ContextTypes.DEFAULT_TYPE) -> dict[tuple[int, int], str]:
     """(chat, preview message) → pending token, for corrections sent as replies."""
     return context.bot_data.setdefault("previews", {})
-
-
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    settings: Settings = context.bot_data["settings"]
-    return update.effective_user is not None and update.effective_user.id in settings.admin_ids
-
-
-def _service(context: ContextTypes.DEFAULT_TYPE) -> SearchService:
-    return context.bot_data["service"]
 
 
 def _buttons(token: str, kind: str, confirm: str) -> InlineKeyboardMarkup:
@@ -130,7 +121,7 @@ def _preview_html(pending: Pending, report: Report, passages: int) -> str:
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A report file from an admin: read it and show a preview with 确认 / 取消."""
     message = update.effective_message
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await message.reply_text(NOT_ADMIN, do_quote=True)
         return
     doc = message.document
@@ -140,7 +131,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = safe_name(doc.file_name, fallback=f"report-{doc.file_unique_id}.txt")
     telegram_file = await context.bot.get_file(doc.file_id)
     data = bytes(await telegram_file.download_as_bytearray())
-    index = _service(context).index
+    index = service_of(context).index
     replaces = next((r for r in index.corpus.reports if r.source == name), None)
     pending = Pending("add", name, data, {}, replaces)
     try:
@@ -179,7 +170,7 @@ async def correct(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     pending = _pending(context).get(token or "")
     if pending is None or pending.kind != "add":
         return False
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await message.reply_text(NOT_ADMIN, do_quote=True)
         return True
     stated = parse_corrections(message.text or "")
@@ -213,11 +204,11 @@ def _find(reports: tuple[Report, ...], wanted: str) -> list[Report]:
 async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remove 文件名或乡镇 (admins): move a report to the trash after 确认."""
     message = update.effective_message
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await message.reply_text(NOT_ADMIN, do_quote=True)
         return
     wanted = " ".join(context.args or []).strip()
-    found = _find(_service(context).index.corpus.reports, wanted) if wanted else []
+    found = _find(service_of(context).index.corpus.reports, wanted) if wanted else []
     if len(found) != 1:
         names = "、".join(f"{r.township or '?'}（{r.source}）" for r in found[:10])
         hint = f"有多份匹配：{names}。请写文件名。" if found else "没有找到这份报告。"
@@ -232,7 +223,7 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _apply(context: ContextTypes.DEFAULT_TYPE, pending: Pending) -> str:
     """Change the corpus folder and update the index; the message to show."""
-    service = _service(context)
+    service = service_of(context)
     corpus = service.corpus_dir
     if pending.kind == "add":
         await asyncio.to_thread(add_report, corpus, pending.name, pending.data, pending.stated)
@@ -259,7 +250,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if pending is None:
         await query.answer(EXPIRED, show_alert=True)
         return
-    if not _is_admin(update, context):
+    if not is_admin(update, context):
         await query.answer(NOT_ADMIN, show_alert=True)
         return
     if match[2] == "no":
@@ -267,7 +258,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer("已取消")
         await query.edit_message_text("已取消，没有做任何改动。")
         return
-    if _service(context).reloading:
+    if service_of(context).reloading:
         await query.answer("正在重新加载报告，请稍后再点确认。", show_alert=True)
         return
     _pending(context).pop(match[3], None)
