@@ -16,13 +16,22 @@ from .settings import Settings, SettingsError
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="乡镇法治报告问答机器人")
     parser.add_argument("--console", action="store_true", help="在终端里提问（不连接 Telegram）")
+    parser.add_argument(
+        "--health", action="store_true", help="检查运行中的机器人是否正常（供容器健康检查用）"
+    )
     args = parser.parse_args(argv)
     configure(logging.INFO, os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None)
     try:
-        settings = Settings.from_env(os.environ, need_token=not args.console)
+        settings = Settings.from_env(os.environ, need_token=not (args.console or args.health))
     except SettingsError as exc:
         print(f"配置错误 / setting error: {exc}", file=sys.stderr)
         return 2
+    if args.health:
+        from .health import check
+
+        problem = check(settings.heartbeat_path)
+        print(problem or "ok", file=sys.stderr if problem else sys.stdout)
+        return 1 if problem else 0
     if args.console:
         logging.getLogger().setLevel(logging.WARNING)
         from .console import run_console

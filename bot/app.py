@@ -22,7 +22,8 @@ from telegram.ext import (
 
 from retrieval.build import stop_builders
 
-from . import handlers, uploads
+from . import handlers, health, uploads
+from .callbacks import ButtonSigner
 from .querylog import QueryLog
 from .ratelimit import UserRateLimiter
 from .render import COMMANDS
@@ -31,6 +32,10 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
+# button presses per user and minute: paging through a long answer is ~2 a second at most;
+# beyond this a user (or a script) is hammering, and each press costs a search
+PRESSES_PER_MINUTE = 40
+
 
 async def post_init(app: Application) -> None:
     """Create the shared objects: index, query log (one writer), limiter; register commands."""
@@ -38,6 +43,8 @@ async def post_init(app: Application) -> None:
     app.bot_data["service"] = await SearchService.start(settings.corpus_dir, settings.index_cache)
     app.bot_data["query_log"] = await QueryLog(settings.query_log_path).open()
     app.bot_data["limiter"] = UserRateLimiter(settings.questions_per_minute)
+    app.bot_data["press_limiter"] = UserRateLimiter(PRESSES_PER_MINUTE)
+    app.bot_data["signer"] = ButtonSigner.load(settings.button_key_path)
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMANDS])
     index = app.bot_data["service"].index
     log.info("serving %d reports, %d passages", len(index.corpus.reports), len(index))
@@ -98,9 +105,14 @@ async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[App
         await post_init(app)
         await app.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
         await app.start()
+        settings: Settings = app.bot_data["settings"]
+        heartbeat = asyncio.create_task(
+            health.beat(settings.heartbeat_path, lambda: app.updater.running and app.running)
+        )
         try:
             yield app
         finally:
+            heartbeat.cancel()
             await app.updater.stop()
             await app.stop()
     finally:

@@ -13,16 +13,24 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from . import uploads
 from .answering import Answer, answer_page, answer_question
 from .delivery import deliver
-from .ratelimit import UserRateLimiter
 from .render import answer_keyboard, help_html, reload_html, stats_html, towns_messages
 from .service import ReloadBusy, ReloadFailed
-from .shared_state import is_admin, query_log_of, service_of, settings_of
+from .shared_state import (
+    is_admin,
+    press_limiter_of,
+    query_log_of,
+    question_limiter_of,
+    service_of,
+    settings_of,
+    signer_of,
+)
 
 log = logging.getLogger(__name__)
 
 USAGE = "用法：/ask 问题，例如 /ask 别的镇怎么落实一村一法律顾问"
 TOO_FAST = "您提问有点快，请稍等一分钟再问。"
 ADMINS_ONLY = "抱歉，这个命令只有管理员可以使用。"
+PRESSES_TOO_FAST = "点得太快了，请稍等再试。"
 
 
 async def _send_answer(
@@ -30,19 +38,23 @@ async def _send_answer(
 ) -> None:
     markup = None
     if answer.question_id is not None and answer.has_hits:
-        markup = answer_keyboard(answer.question_id, answer.page, answer.result.total)
+        markup = answer_keyboard(
+            signer_of(context), answer.question_id, message.chat_id, 0, answer.result.total
+        )
     sent = await deliver(
         lambda: message.reply_html(answer.html, reply_markup=markup, do_quote=True)
     )
     if answer.question_id is not None:
-        await query_log_of(context).set_answer_message(answer.question_id, sent.message_id)
+        await query_log_of(context).set_answer_message(
+            answer.question_id, sent.chat_id, sent.message_id
+        )
 
 
 async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     """Answer a question from any entry point (command, private text, mention, reply)."""
     message = update.effective_message
     user = update.effective_user
-    limiter: UserRateLimiter = context.bot_data["limiter"]
+    limiter = question_limiter_of(context)
     if user is None:
         return  # channel posts and anonymous admins: no one to answer or to limit
     if not limiter.allow(user.id):
@@ -178,42 +190,35 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Inline buttons: `pg:<question>:<page>` pages, `fb:<question>:<±1>` votes."""
+    """Inline buttons on answers: signed page and vote data (bot/callbacks.py)."""
     query = update.callback_query
-    match = re.fullmatch(r"(pg:(\d{1,12}):(\d{1,4})|fb:(\d{1,12}):(1|-1))", query.data or "")
-    if not match:
-        await query.answer("这个按钮已失效。")
-        return
-    kind = query.data[:2]
-    question_id, value = (
-        (int(match[2]), int(match[3])) if match[2] else (int(match[4]), int(match[5]))
-    )
-    qlog = query_log_of(context)
-    user_id = update.effective_user.id if update.effective_user else None
     chat_id = query.message.chat.id if query.message else None
-    logged = await qlog.question(question_id)
-    if logged is None or logged.chat_id != chat_id:  # a button is only good in its own chat
+    user_id = update.effective_user.id if update.effective_user else None
+    if user_id is not None and not press_limiter_of(context).allow(user_id):
+        await query.answer(PRESSES_TOO_FAST)
+        return
+    press = signer_of(context).parse(query.data, chat_id)
+    qlog = query_log_of(context)
+    logged = None if press is None else await qlog.question(press.question_id)
+    if press is None or logged is None or logged.chat_id != chat_id:
         await query.answer("这个按钮已失效，请重新提问。")
         return
-    await qlog.record_event(
-        question_id, chat_id, user_id, "page" if kind == "pg" else "vote", value
-    )
-    if kind == "fb":
+    await qlog.record_event(press.question_id, chat_id, user_id, press.kind, press.value)
+    if press.kind == "vote":
         if user_id is not None:
-            await qlog.record_vote(question_id, user_id, 1 if value > 0 else -1)
+            await qlog.record_vote(press.question_id, user_id, press.value)
         await query.answer("谢谢反馈！")
         return
-    answer = await answer_page(service_of(context), logged, max(value, 0))
+    answer = await answer_page(service_of(context), logged, press.value)
     if not answer.has_hits:
         await query.answer("没有更多结果了。")
         return
     await query.answer()
+    markup = answer_keyboard(
+        signer_of(context), logged.id, chat_id, answer.page, answer.result.total
+    )
     try:
-        await query.edit_message_text(
-            answer.html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=answer_keyboard(question_id, answer.page, answer.result.total),
-        )
+        await query.edit_message_text(answer.html, parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as exc:  # a double tap: the page is already showing
         if "not modified" not in str(exc).lower():
             raise

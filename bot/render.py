@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from retrieval import Hit, Query, Report, SearchResult, to_simplified, to_traditional
 from retrieval.text import normalize
 
+from .callbacks import ButtonSigner
 from .querylog import Stats
 from .service import ReloadSummary
 
@@ -138,19 +139,24 @@ def no_hits_html(query: Query, reports: Sequence[Report], script: str) -> str:
     return in_script("\n".join(lines), script)
 
 
-def answer_keyboard(question_id: int, page: int, total: int) -> InlineKeyboardMarkup:
+def answer_keyboard(
+    signer: ButtonSigner, question_id: int, chat_id: int, page: int, total: int
+) -> InlineKeyboardMarkup:
     """Paging and 👍/👎 buttons.
 
-    Callback data names the logged question (not memory), so buttons survive restarts.
+    Callback data names the logged question (not memory), so buttons survive restarts, and
+    is signed for this chat (bot/callbacks.py).
     """
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ 上一页", callback_data=f"pg:{question_id}:{page - 1}"))
+        data = signer.page(question_id, page - 1, chat_id)
+        nav.append(InlineKeyboardButton("◀ 上一页", callback_data=data))
     if (page + 1) * PAGE_SIZE < total:
-        nav.append(InlineKeyboardButton("下一页 ▶", callback_data=f"pg:{question_id}:{page + 1}"))
+        data = signer.page(question_id, page + 1, chat_id)
+        nav.append(InlineKeyboardButton("下一页 ▶", callback_data=data))
     votes = [
-        InlineKeyboardButton("👍 有用", callback_data=f"fb:{question_id}:1"),
-        InlineKeyboardButton("👎 没用", callback_data=f"fb:{question_id}:-1"),
+        InlineKeyboardButton("👍 有用", callback_data=signer.vote(question_id, 1, chat_id)),
+        InlineKeyboardButton("👎 没用", callback_data=signer.vote(question_id, -1, chat_id)),
     ]
     return InlineKeyboardMarkup([nav, votes] if nav else [votes])
 
@@ -286,6 +292,10 @@ def reload_html(summary: ReloadSummary) -> str:
 
 def stats_html(stats: Stats, days: int = 7) -> str:
     lines = [f"<b>最近 {days} 天共 {stats.total} 个提问</b>"]
+    if stats.log_down:
+        lines.insert(
+            0, f"⚠️ 查询日志暂时无法写入，{stats.pending} 条记录在内存中等待写入，以下数字不含它们。"
+        )
     for chat_id, chat_type, count in stats.by_chat:
         lines.append(f"• 会话 {chat_id}（{html.escape(chat_type)}）：{count}")
     if stats.frequent:

@@ -78,6 +78,16 @@ class Settings:
         )
 
     @property
+    def button_key_path(self) -> Path:
+        """The secret that signs inline-button data, kept beside the query log."""
+        return self.query_log_path.with_name("button.key")
+
+    @property
+    def heartbeat_path(self) -> Path:
+        """Touched by the running bot; the container health check reads its age."""
+        return self.query_log_path.with_name("heartbeat")
+
+    @property
     def index_cache(self) -> Path:
         """This corpus's cache folder (one per corpus folder)."""
         return default_cache_dir(self.corpus_dir, self.cache_dir)

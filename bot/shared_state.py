@@ -6,7 +6,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from .callbacks import ButtonSigner
 from .querylog import QueryLog
+from .ratelimit import UserRateLimiter
 from .service import SearchService
 from .settings import Settings
 
@@ -21,6 +23,18 @@ def service_of(context: ContextTypes.DEFAULT_TYPE) -> SearchService:
 
 def query_log_of(context: ContextTypes.DEFAULT_TYPE) -> QueryLog:
     return context.bot_data["query_log"]
+
+
+def signer_of(context: ContextTypes.DEFAULT_TYPE) -> ButtonSigner:
+    return context.bot_data["signer"]
+
+
+def question_limiter_of(context: ContextTypes.DEFAULT_TYPE) -> UserRateLimiter:
+    return context.bot_data["limiter"]
+
+
+def press_limiter_of(context: ContextTypes.DEFAULT_TYPE) -> UserRateLimiter:
+    return context.bot_data["press_limiter"]
 
 
 def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .test_bot_e2e import ADMIN, GROUP, STAFF, bot, buttons, fake, settings  # noqa: F401
+from .test_bot_e2e import ADMIN, GROUP, STAFF, bot, button, fake, settings  # noqa: F401
 
 
 def _events(settings) -> int:  # noqa: F811
@@ -31,9 +31,8 @@ async def test_stats_in_a_group_shows_only_that_groups_questions(bot, fake, sett
 async def test_a_button_pressed_in_another_chat_reveals_nothing(bot, fake, settings):  # noqa: F811
     fake.send_text("法治宣传", chat_id=STAFF, user_id=STAFF)
     (answer,) = await fake.wait_for()
-    assert "pg:1:1" in buttons(answer)
     elsewhere = {**fake.reply_target(answer), "chat": {"id": GROUP, "type": "supergroup"}}
-    fake.press(elsewhere, "pg:1:1", user_id=ADMIN)
+    fake.press(elsewhere, button(answer, "下一页"), user_id=ADMIN)
     (reply,) = await fake.wait_for("answerCallbackQuery")
     assert "失效" in reply["text"]
     assert not fake.sent("editMessageText") and _events(settings) == 0
@@ -43,9 +42,21 @@ async def test_malformed_button_data_is_refused_and_not_logged(bot, fake, settin
     fake.send_text("法治宣传", chat_id=STAFF, user_id=STAFF)
     (answer,) = await fake.wait_for()
     message = fake.reply_target(answer)
-    for data in ("fb:1:0", "fb:1:7", "pg:" + "9" * 40 + ":1", "pg:1:-3", "zz:1:1"):
+    page = button(answer, "下一页")  # pg:<question>:1:<signature>
+    _, question, _, sig = page.split(":")
+    forged = (
+        f"pg:{question}:2:{sig}",  # another page under this page's signature
+        f"fb:{question}:1:{sig}",  # a vote under a page's signature
+        f"pg:{int(question) + 1}:1:{sig}",  # another question
+        f"pg:{question}:1:" + "A" * 16,  # a made-up signature
+        f"pg:{question}:1",  # unsigned
+        "pg:" + "9" * 40 + f":1:{sig}",
+        f"pg:{question}:-3:{sig}",
+        "zz:1:1",
+    )
+    for data in forged:
         fake.press(message, data, user_id=STAFF)
-    replies = await fake.wait_for("answerCallbackQuery", count=5)
+    replies = await fake.wait_for("answerCallbackQuery", count=len(forged))
     assert all("失效" in r["text"] for r in replies)
     assert _events(settings) == 0
 
@@ -55,7 +66,7 @@ async def test_double_tap_on_a_page_button_is_quiet(bot, fake, settings):  # noq
     (answer,) = await fake.wait_for()
     message = fake.reply_target(answer)
     fake.not_modified = True  # Telegram refuses an edit that changes nothing
-    fake.press(message, "pg:1:0", user_id=STAFF)
+    fake.press(message, button(answer, "下一页"), user_id=STAFF)
     await fake.wait_for("editMessageText")
     await fake.wait_for("answerCallbackQuery")
     assert len(fake.sent()) == 1  # no "抱歉，处理时出错了"
