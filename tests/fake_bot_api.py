@@ -99,6 +99,7 @@ class FakeBotAPI:
             result = self._result(method, params)
             if isinstance(result, dict) and "message_id" in result:
                 params["_result"] = result  # what the bot got back, for replies in tests
+            params["_at"] = time.monotonic()  # when it arrived, for load figures
             with self._cond:
                 self.calls.append((method, params))
         self._send(handler, 200, {"ok": True, "result": result})
