@@ -1,0 +1,49 @@
+"""Segmentation: rjieba's words are jieba's words, on every report we have."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval import default_pipeline
+from retrieval.reading import read_report_text
+from retrieval.text import normalize
+
+from .conftest import ROOT, SEEDS
+
+CORPUS_REAL = ROOT.parent / "shared" / "corpus-real"
+
+
+def _same_words(paths: list[Path]) -> int:
+    pipeline = default_pipeline()
+    words = 0
+    for path in paths:
+        norm = normalize(read_report_text(path))
+        assert pipeline.words(norm) == pipeline.reference_words(norm), path.name
+        words += len(pipeline.reference_words(norm))
+    return words
+
+
+def test_native_segmentation_equals_jieba_on_the_seeds():
+    assert _same_words(sorted(SEEDS.glob("*.txt"))) > 5_000
+
+
+@pytest.mark.skipif(not CORPUS_REAL.is_dir(), reason="../shared/corpus-real is not beside the repo")
+def test_native_segmentation_equals_jieba_on_the_real_reports():
+    assert _same_words(sorted(CORPUS_REAL.glob("*.txt"))) > 5_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021-2025年规划，第3.5条，A+B类，C#语言，a_b，100%完成",
+        "网址http://www.example.gov.cn/a-b_c.html?x=1&y=2，邮箱 sfs@town.gov.cn",
+        "“七五”普法、“八五”普法，12345热线，110联动，B超、T恤",
+        "一村一法律顾问\r\n  驻村律师\t人民调解",
+    ],
+)
+def test_native_segmentation_equals_jieba_on_ascii_runs(text: str):
+    pipeline = default_pipeline()
+    norm = normalize(text)
+    assert pipeline.words(norm) == pipeline.reference_words(norm)
