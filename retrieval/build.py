@@ -16,7 +16,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,24 +49,29 @@ class FileEntry:
     lengths: np.ndarray | None = None  # int32 tokens per passage
 
 
+Stat = tuple[int, int, int]  # size, mtime_ns, inode: unchanged means the bytes are unchanged
+RACY_NS = 2_000_000_000  # a file modified this recently may change again within its mtime tick
+
+
 @dataclass(frozen=True)
 class CorpusFile:
-    """A file to analyse: its bytes (or the read error) and its cache key."""
+    """A file to analyse: where it is, its cache key (content, catalog row, pipeline and
+    code), why it cannot be read if it cannot, and the stat that vouches for the key."""
 
     source: str
-    data: bytes | None
+    path: Path
     error: str | None
     stated: dict[str, str] | None
     key: str
+    seen: tuple[Stat, str] | None = None  # (stat, salt digest), when safe to trust next time
 
 
 def analyze(file: CorpusFile, pipeline: TextPipeline) -> FileEntry:
     if file.error is not None:
         return FileEntry(file.source, None, file.error, None)
-    try:
-        report, passages = parse_report(
-            file.source, decode_report(file.data, file.source), file.stated
-        )
+    try:  # read here, in the worker: the scan keeps no file's bytes
+        text = decode_report(read_report_bytes(file.path), file.source)
+        report, passages = parse_report(file.source, text, file.stated)
     except UnreadableReport as exc:
         return FileEntry(file.source, None, str(exc), None)
     tokens: list[str] = []
@@ -99,21 +105,51 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def scan(corpus_dir: Path, pipeline: TextPipeline) -> tuple[list[CorpusFile], list[SkippedFile]]:
-    """Every report file with its bytes and cache key; catalog problems as skipped rows."""
+def scan(
+    corpus_dir: Path, pipeline: TextPipeline, known: Mapping[str, tuple[Stat, str, str]] = {}
+) -> tuple[list[CorpusFile], list[SkippedFile]]:
+    """Every report file with its cache key; catalog problems as skipped rows.
+
+    A file whose size, mtime and inode match `known` (what the last build recorded) and
+    whose catalog row, pipeline and code are unchanged keeps its key without being read:
+    a cold start or a reload reads only what changed. Everything else is read and hashed.
+    """
     catalog, problems = read_catalog(corpus_dir)
     salt = f"{pipeline.fingerprint}|{code_fingerprint()}"
+    now = time.time_ns()
     files = []
     for path in corpus_files(corpus_dir):
         stated = catalog.get(path.name)
+        prefix = f"{salt}|{path.name}|{json.dumps(stated, sort_keys=True)}"
+        salted = hashlib.sha1(prefix.encode()).hexdigest()[:16]
+        stat = _stat(path)
+        record = known.get(path.name)
+        if stat is not None and record is not None and record[:2] == (stat, salted):
+            files.append(CorpusFile(path.name, path, None, stated, record[2], (stat, salted)))
+            continue
         try:
             data, error = read_report_bytes(path), None
         except UnreadableReport as exc:
             data, error = None, str(exc)
-        digest = hashlib.sha1(f"{salt}|{path.name}|{json.dumps(stated, sort_keys=True)}".encode())
+        digest = hashlib.sha1(prefix.encode())
         digest.update(data if data is not None else (error or "").encode())
-        files.append(CorpusFile(path.name, data, error, stated, digest.hexdigest()[:24]))
+        trusted = stat is not None and error is None and now - stat[1] > RACY_NS
+        seen = (stat, salted) if trusted else None
+        files.append(CorpusFile(path.name, path, error, stated, digest.hexdigest()[:24], seen))
     return files, [SkippedFile(CATALOG, p) for p in problems]
+
+
+def _stat(path: Path) -> Stat | None:
+    try:
+        st = path.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def stat_records(files: Sequence[CorpusFile]) -> dict[str, tuple[Stat, str, str]]:
+    """What `scan` may trust next time: the stat, salt digest and key of each file."""
+    return {f.source: (*f.seen, f.key) for f in files if f.seen is not None}
 
 
 def corpus_key(
@@ -218,8 +254,8 @@ def build_index(
     """Build (or load from cache) the index of a corpus folder."""
     params = params or BM25Params()
     pipeline = default_pipeline(data_dir)
-    files, skipped = scan(corpus_dir, pipeline)
     cache = _cache(cache_dir)
+    files, skipped = scan(corpus_dir, pipeline, cache.load_stats() if cache else {})
     key = corpus_key(files, skipped, params)
     if cache and (index := cache.load_snapshot(key, pipeline, params)) is not None:
         return index
@@ -231,6 +267,7 @@ def build_index(
         index = merge([entries[f.source] for f in files], skipped, pipeline, params)
     if cache:
         cache.save_snapshot(key, index, [(f.source, f.key) for f in files])
+        cache.save_stats(stat_records(files))
         cache.prune({f.key for f in files})
     return index
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import BM25Params, SparseBM25
-from .build import FileEntry
+from .build import FileEntry, Stat
 from .corpus import Corpus
 from .index import Index
 from .table import PassageTable
@@ -73,6 +73,25 @@ class IndexCache:
         for path in self.files.glob("*.pkl"):
             if path.stem not in keep:
                 path.unlink(missing_ok=True)
+
+    # --- what the last build saw of each file ----------------------------------------------
+    def load_stats(self) -> dict[str, tuple[Stat, str, str]]:
+        """Per file: (size, mtime_ns, inode), salt digest and key, as `scan` recorded them."""
+        try:
+            with (self.folder / "stats.pkl").open("rb") as f:
+                records = pickle.load(f)
+            return records if isinstance(records, dict) else {}
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:  # damaged: every file is read and hashed again
+            log.warning("ignoring damaged file stats in %s: %s", self.folder, exc)
+            return {}
+
+    def save_stats(self, records: dict[str, tuple[Stat, str, str]]) -> None:
+        tmp = self.folder / f".stats.{uuid.uuid4().hex}.tmp"
+        with tmp.open("wb") as f:
+            pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.folder / "stats.pkl")
 
     # --- snapshot of the whole index ----------------------------------------------------
     def save_snapshot(self, key: str, index: Index, files: list[tuple[str, str]]) -> None:
