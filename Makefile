@@ -30,6 +30,7 @@ eval: $(STAMP)
 	$(PY) ../shared/eval/score.py ../shared/eval/dev_questions.jsonl -v
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m retrieval bench --passages 10000
 
 clean:

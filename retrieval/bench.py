@@ -22,6 +22,7 @@ import jieba
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from .bm25 import BM25Params
 from .build import build_in_subprocess, build_index
 from .cache import IndexCache
 from .cli import DEFAULT_CORPUS
@@ -147,12 +148,11 @@ def _cold_start(corpus: Path, cache: Path, question: str) -> float:
     return time.perf_counter() - started
 
 
-def _baseline(index: Index, questions: list[str], cache: Path) -> tuple[float, float, int]:
-    """rank-bm25 BM25Okapi.get_scores over all passages plus a full sort (ms p50, p95)."""
+def _corpus_docs(index: Index, cache: Path) -> list[list[str]]:
+    """Every passage's tokens, exactly as the index counted them (from the file cache)."""
     docs: list[list[str]] = []
-    entries = sorted((cache / "files").glob("*.pkl"))
     by_source = {}
-    for path in entries:
+    for path in sorted((cache / "files").glob("*.pkl")):
         entry = IndexCache(cache).load_file(path.stem)
         if entry is not None and entry.report is not None:
             by_source[entry.source] = entry
@@ -162,20 +162,50 @@ def _baseline(index: Index, questions: list[str], cache: Path) -> tuple[float, f
         for length in entry.lengths:
             docs.append([vocab[t] for t in ids[start : start + length]])
             start += length
+    return docs
+
+
+def _baseline(
+    docs: list[list[str]], terms: list[list[str]], budget: float = 60.0
+) -> tuple[float, float, int]:
+    """rank-bm25 BM25Okapi.get_scores over all passages plus a full sort (ms p50, p95);
+    within `budget` seconds (rank-bm25 takes ~1 s a query at 1M passages)."""
     bm25 = BM25Okapi(docs)
-    del docs
-    budget = 60.0  # seconds: rank-bm25 takes ~1 s a query at 1M passages
     times, spent = [], 0.0
-    for q in questions:
-        terms = list(index.parse(q).terms)
+    for query in terms:
         started = time.perf_counter()
-        np.argsort(-bm25.get_scores(terms))
+        np.argsort(-bm25.get_scores(query))
         times.append((time.perf_counter() - started) * 1000)
         spent += times[-1] / 1000
         if spent > budget and len(times) >= 20:
             break
     p50, p95 = _percentiles(times)
     return p50, p95, len(times)
+
+
+def _bm25s_peer(
+    docs: list[list[str]], terms: list[list[str]], params: BM25Params
+) -> tuple[float, float] | None:
+    """bm25s (sparse matrices, the fastest Python BM25 we know of) on the same passages'
+    tokens, the same BM25+ parameters and the same questions' terms, top 5 (ms p50, p95,
+    median of rounds). Its questions come tokenised; ours are parsed inside the timing.
+    None when bm25s is not installed (`pip install -e '.[bench]'`)."""
+    try:
+        import bm25s
+    except ImportError:
+        return None
+    retriever = bm25s.BM25(method="bm25+", k1=params.k1, b=params.b, delta=params.delta)
+    retriever.index(docs, show_progress=False)
+    k = min(5, len(docs))
+    rounds = []
+    for _ in range(ROUNDS):
+        times = []
+        for query in terms:
+            started = time.perf_counter()
+            retriever.retrieve([query or [""]], k=k, show_progress=False)
+            times.append((time.perf_counter() - started) * 1000)
+        rounds.append(_percentiles(times))
+    return statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
 
 
 def _under_reload(index: Index, questions: list[str], corpus: Path, cache: Path) -> float:
@@ -213,10 +243,10 @@ def _incremental(corpus: Path, cache: Path) -> float:
     return seconds
 
 
-def measure(passages: int) -> dict:
+def measure(passages: int, vocabulary: str = "heaps") -> dict:
     with tempfile.TemporaryDirectory(prefix="tqa-bench-") as tmp:
         corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
-        files = generate(corpus, passages, DEFAULT_CORPUS)
+        files = generate(corpus, passages, DEFAULT_CORPUS, vocabulary=vocabulary)
         chars = sum(len(p.read_text("utf-8")) for p in corpus.iterdir())
         workers = os.cpu_count() or 1
         sample = _jieba_sample(corpus)
@@ -234,10 +264,16 @@ def measure(passages: int) -> dict:
         cold_cached = _cold_start(corpus, cache, questions[0])
         cold_uncached = _cold_start(corpus, Path(tmp) / "empty-cache", questions[0])
         incremental_s = _incremental(corpus, cache)
-        base_p50, base_p95, base_n = _baseline(index, questions, cache)
+        docs = _corpus_docs(index, cache)
+        terms = [list(index.parse(q).terms) for q in questions]
+        base_p50, base_p95, base_n = _baseline(docs, terms)
+        peer = _bm25s_peer(docs, terms, index.bm25.params)
+        del docs
     return {
         "passages": len(index),
         "reports": files,
+        "synthetic_vocabulary": vocabulary,
+        "vocabulary_size": len(index.bm25.vocab),
         "characters": chars,
         "questions": len(questions),
         "workers": workers,
@@ -256,6 +292,10 @@ def measure(passages: int) -> dict:
         "baseline_p95_ms": round(base_p95, 2),
         "baseline_questions": base_n,
         "speedup_p95": round(base_p95 / p95, 1),
+        "bm25s_p50_ms": round(peer[0], 3) if peer else None,
+        "bm25s_p95_ms": round(peer[1], 3) if peer else None,
+        "p50_ratio_to_bm25s": round(p50 / peer[0], 2) if peer else None,
+        "p95_ratio_to_bm25s": round(p95 / peer[1], 2) if peer else None,
         "cold_start_cached_seconds": round(cold_cached, 2),
         "cold_start_uncached_seconds": round(cold_uncached, 2),
         "reload_query_p95_ms": round(under_reload_p95, 3),
@@ -272,9 +312,9 @@ def _baseline_rss() -> float:
     return _BASE_RSS[0] if _BASE_RSS else 0.0
 
 
-def run_bench(passages: int, as_json: bool) -> int:
+def run_bench(passages: int, as_json: bool, vocabulary: str = "heaps") -> int:
     _BASE_RSS.append(_rss_mb())
-    result = measure(passages)
+    result = measure(passages, vocabulary)
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
     else:

@@ -107,7 +107,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
-    return run_bench(passages=args.passages, as_json=args.json)
+    return run_bench(passages=args.passages, as_json=args.json, vocabulary=args.vocabulary)
 
 
 def cmd_ablate(args: argparse.Namespace) -> int:
@@ -157,6 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench = sub.add_parser("bench", help="性能基准（合成语料）")
     bench.add_argument("--passages", type=int, default=10_000)
     bench.add_argument("--json", action="store_true")
+    bench.add_argument(
+        "--vocabulary",
+        choices=("heaps", "seeds"),
+        default="heaps",
+        help="合成语料的词汇：heaps 随规模增长（默认），seeds 只用种子报告的词",
+    )
     bench.set_defaults(func=cmd_bench)
 
     ablate = sub.add_parser("ablate", help="逐项关闭相关性规则，评估各问题集")

@@ -2,9 +2,15 @@
 
 Sentences of the real reports are shuffled into new reports with new township, county and
 year names and varied numbers, laid out with the headings real reports use, so the whole
-path (reading, cleaning, splitting, normalising, tokenising, indexing) is exercised. Its
-vocabulary is smaller than a real province's, so postings are longer than real ones: query
-figures are, if anything, pessimistic.
+path (reading, cleaning, splitting, normalising, tokenising, indexing) is exercised.
+
+Vocabulary: recombined sentences alone reuse the seeds' ~16k words whatever the size, so
+posting lists grow without bound, unlike a real corpus's. With `vocabulary="heaps"` (the
+benchmark's default) reports are placed in real townships and counties of the gazetteer,
+and every passage mentions villages, communities and projects drawn from a Pitman-Yor
+process (discount 0.6): new names keep appearing at a falling rate, so the vocabulary
+grows like N^0.6, as Heaps' law has it for real text (exponents 0.4-0.7 are typical).
+`vocabulary="seeds"` keeps the old corpus for comparison.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import re
 from pathlib import Path
 
 from .corpus import load_corpus
+from .gazetteer import gazetteer
 
 _CN = "一二三四五六七八九十"
 _NAME_CHARS = (
@@ -43,6 +50,58 @@ def _sentences(seeds: Path) -> tuple[list[str], list[str]]:
     return sentences, sorted(labels)
 
 
+_MENTIONS = (
+    "{}完成法律顾问签约。",
+    "在{}开展法治宣传活动。",
+    "{}调处矛盾纠纷{}件。",
+    "{}建成法治文化阵地。",
+    "指导{}修订村规民约。",
+)
+
+
+class _NewNames:
+    """Place and project names drawn from a Pitman-Yor process: the k-th draw is a new
+    name with probability (strength + discount·K) / (strength + k), K the names so far;
+    otherwise an earlier one, as often as it was drawn before."""
+
+    def __init__(self, rng: random.Random, discount: float = 0.6, strength: float = 50.0):
+        self.rng, self.discount, self.strength = rng, discount, strength
+        towns = sorted(gazetteer().towns)
+        stems = [re.sub(r"(镇|乡|街道|苏木|民族乡)$", "", t) for t in towns]
+        self._stems = [s for s in stems if len(s) >= 2]
+        rng.shuffle(self._stems)
+        self.names: list[str] = []
+        self._drawn: list[int] = []  # one entry per draw: prob. of reuse ∝ earlier draws
+
+    def draw(self) -> str:
+        k, n = len(self.names), len(self._drawn)
+        if self.rng.random() * (self.strength + n) < self.strength + self.discount * k:
+            self.names.append(self._new(k))
+            self._drawn.append(k)
+            return self.names[k]
+        index = self.rng.choice(self._drawn)
+        self._drawn.append(index)
+        return self.names[index]
+
+    def _new(self, k: int) -> str:
+        stem = self._stems[k % len(self._stems)]
+        if k >= len(self._stems):  # past the gazetteer's stems: two of them joined
+            stem += self._stems[(k * 7919) % len(self._stems)][:1]
+        return stem + self.rng.choice(("村", "村", "社区", "居委会", "示范点"))
+
+
+def _places(rng: random.Random) -> list[tuple[str, str]]:
+    """Real (township, county) pairs of the gazetteer, shuffled."""
+    pairs = sorted(
+        (town, county.name)
+        for town, counties in gazetteer().towns.items()
+        for county in counties
+        if county.name
+    )
+    rng.shuffle(pairs)
+    return pairs
+
+
 def _name(rng: random.Random, suffixes: str) -> str:
     return "".join(rng.sample(_NAME_CHARS, 2)) + rng.choice(suffixes.split())
 
@@ -57,6 +116,7 @@ def _report(
     labels: list[str],
     place: tuple[str, str, int],
     items: int,
+    names: _NewNames | None = None,
 ) -> tuple[str, int]:
     town, county, year = place
     published = f"{year + 1}-0{rng.randint(1, 4)}-1{rng.randint(0, 9)}"
@@ -69,6 +129,9 @@ def _report(
             lines.append(f"（{_CN[sub]}）{rng.choice(labels)}")
             for n in range(1, rng.randint(2, 4)):
                 body = "".join(_numbers(s, rng) for s in rng.sample(sentences, rng.randint(2, 4)))
+                if names is not None:
+                    for _ in range(rng.randint(1, 3)):
+                        body += rng.choice(_MENTIONS).format(names.draw(), rng.randint(2, 99))
                 lines.append(f"{n}.{body.replace('〇〇镇', town)}")
                 made += 1
                 if made >= items:
@@ -81,16 +144,24 @@ def _finish(lines: list[str], town: str, county: str, year: int, rng: random.Ran
     return "\n".join(lines) + "\n"
 
 
-def generate(folder: Path, passages: int, seeds: Path, seed: int = 20261123) -> int:
+def generate(
+    folder: Path, passages: int, seeds: Path, seed: int = 20261123, vocabulary: str = "heaps"
+) -> int:
     """Write report files totalling about `passages` passages; returns the file count."""
     rng = random.Random(seed)
     sentences, labels = _sentences(seeds)
+    heaps = vocabulary == "heaps"
+    names = _NewNames(rng) if heaps else None
+    places = _places(rng) if heaps else []
     folder.mkdir(parents=True, exist_ok=True)
     files = made = 0
     while made < passages:
-        town, county = _name(rng, "镇 镇 镇 乡 街道"), _name(rng, "县 县 区 市")
+        if heaps:
+            town, county = places[files % len(places)]
+        else:
+            town, county = _name(rng, "镇 镇 镇 乡 街道"), _name(rng, "县 县 区 市")
         place = (town, county, rng.randint(2019, 2025))
-        text, items = _report(rng, sentences, labels, place, min(30, passages - made))
+        text, items = _report(rng, sentences, labels, place, min(30, passages - made), names)
         (folder / f"{files:06d}_{town}.txt").write_text(text, encoding="utf-8")
         files += 1
         made += items
