@@ -1,16 +1,9 @@
 """The one text pipeline: script/width normalisation and jieba tokens.
 
-Segmentation is jieba's algorithm and dictionary run natively by rjieba (jieba-rs, about
-17 times faster than jieba on the seeds and the real openings); `jieba` itself stays as
-the reference and as the dictionary the pipeline reads word frequencies from. The two give
-the same words except that rjieba keeps a run like `2021-2025` whole where jieba splits it
-into letters-and-digits runs, symbols and dictionary words (c#); `_jieba_split` hands such
-rare runs to jieba, and tests/test_text.py checks the words are identical to jieba's on
-every seed and real report (whitespace, never a token, aside: rjieba splits \r\n in two).
-
 Passages and questions go through the same `TextPipeline` instance, so a question in
 Traditional script finds the same passages as the same question in Simplified. The
 normalised text is used for matching only; reports are always displayed as written.
+Segmentation (jieba's words, run natively) is `segment.Segmenter`.
 """
 
 from __future__ import annotations
@@ -18,16 +11,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-import logging
-import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-import jieba
 import opencc
-import rjieba
+
+from .segment import Segmenter
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -47,8 +38,6 @@ class _Word(NamedTuple):
 
 _RUN = _Word("", (), ())  # a single character that may pair with its neighbours
 _IGNORE = _Word("", (), ())  # punctuation: no token, does not end a run
-
-jieba.setLogLevel(logging.WARNING)
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,14 +112,9 @@ class TextPipeline:
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.data_dir = data_dir
-        self._tokenizer = jieba.Tokenizer()
-        # jieba caches its dictionary as /tmp/jieba.cache; one file per user, so a service
-        # account never fails (with a traceback) on a file another user left there
-        self._tokenizer.cache_file = f"jieba.u{os.getuid()}.cache"
-        self._cutter = rjieba.Jieba()  # the same dictionary, segmenting natively
+        self.segmenter = Segmenter()
         # Per-word results, filled as words are met: reports repeat their vocabulary.
         self._kinds: dict[str, tuple[_Word, ...]] = {}
-        self._tokenizer.initialize()
         # jieba's own frequency of the words we add, before we raise it: everyday-language
         # frequency is what tells a domain word (执法) from an everyday one (县城).
         self._general: dict[str, int] = {}
@@ -153,20 +137,19 @@ class TextPipeline:
     def add_word(self, word: str) -> None:
         """Keep a word whole (domain terms, township names)."""
         word = normalize(word)
-        self._general.setdefault(word, self._tokenizer.FREQ.get(word, 0))
-        if self._tokenizer.FREQ.get(word, 0) < 1000:
-            self._tokenizer.add_word(word, freq=1000)
-            self._cutter.add_word(word, 1000, None)
+        self._general.setdefault(word, self.segmenter.freq.get(word, 0))
+        if self.segmenter.freq.get(word, 0) < 1000:
+            self.segmenter.add_word(word, 1000)
             self._kinds.clear()
 
     def general_freq(self, word: str) -> int:
         """How often everyday Chinese uses a word: jieba's dictionary count, before our
         additions raised it (0 for words it does not know)."""
-        return self._general.get(word, self._tokenizer.FREQ.get(word, 0))
+        return self._general.get(word, self.segmenter.freq.get(word, 0))
 
     def general_share(self, word: str) -> float:
         """`general_freq` as a share of all words, smoothed so that no word has share 0."""
-        return (self.general_freq(word) + 1) / self._tokenizer.total
+        return (self.general_freq(word) + 1) / self.segmenter.total
 
     def in_general_dictionary(self, word: str) -> bool:
         """True when everyday Chinese (jieba's own dictionary) has the word."""
@@ -174,29 +157,12 @@ class TextPipeline:
 
     def in_dictionary(self, word: str) -> bool:
         """True when jieba's dictionary (or ours) knows the word."""
-        return self._tokenizer.FREQ.get(normalize(word), 0) > 0
+        return self.segmenter.freq.get(normalize(word), 0) > 0
 
     @functools.cached_property
     def fingerprint(self) -> str:
         """Changes whenever the dictionary, stopwords or synonyms change."""
         return data_fingerprint(self.data_dir)
-
-    def words(self, norm: str) -> list[str]:
-        """jieba's words (precise mode, no HMM) of normalised text, segmented natively;
-        whitespace left out."""
-        cuts = self._cutter.cut(norm, False)
-        return [w for cut in cuts for w in self._jieba_split(cut) if not w.isspace()]
-
-    def reference_words(self, norm: str) -> list[str]:
-        """The same words from jieba itself: ~17 times slower; the yardstick for `words`."""
-        return [w for w in self._tokenizer.cut(norm, HMM=False) if not w.isspace()]
-
-    def _jieba_split(self, cut: str) -> list[str]:
-        """rjieba's word as jieba's: an ASCII run with symbols (2021-2025, c#) is what
-        rjieba and jieba group differently, so jieba decides it; the rest is unchanged."""
-        if len(cut) > 1 and cut.isascii() and not cut.isalnum():
-            return self._tokenizer.lcut(cut, HMM=False)
-        return [cut]
 
     def tokens(self, text: str) -> list[str]:
         """Matching tokens of a text: normalised, segmented, filtered, synonyms folded."""
@@ -236,7 +202,7 @@ class TextPipeline:
 
     def _subwords(self, word: str) -> list[str]:
         """Every dictionary word inside a word, shorter than it (村法律顾问 → 法律顾问…)."""
-        freq = self._tokenizer.FREQ
+        freq = self.segmenter.freq
         return [
             g
             for n in range(2, len(word))
@@ -254,10 +220,11 @@ class TextPipeline:
         """
         run: list[str] = []
         kinds = self._kinds
-        for cut in self._cutter.cut(norm, False):
+        segmenter = self.segmenter
+        for cut in segmenter.cuts(norm):
             pieces = kinds.get(cut)
             if pieces is None:
-                pieces = kinds[cut] = tuple(self._kind(w) for w in self._jieba_split(cut))
+                pieces = kinds[cut] = tuple(self._kind(w) for w in segmenter.split(cut))
             for kind in pieces:
                 if kind is _RUN:
                     run.append(cut)  # a single Han character (never from an ASCII run)
@@ -290,7 +257,7 @@ class TextPipeline:
         word = word.strip()
         if len(word) < 2 or word in self.stopwords:
             return _Word("", (), ())  # ends a run, adds nothing
-        freq, size = self._tokenizer.FREQ, len(word)
+        freq, size = self.segmenter.freq, len(word)
         parts = tuple(
             g
             for n in (2, 3)

@@ -20,8 +20,8 @@ def _same_words(paths: list[Path]) -> int:
     words = 0
     for path in paths:
         norm = normalize(read_report_text(path))
-        assert pipeline.words(norm) == pipeline.reference_words(norm), path.name
-        words += len(pipeline.reference_words(norm))
+        assert pipeline.segmenter.words(norm) == pipeline.segmenter.reference_words(norm), path.name
+        words += len(pipeline.segmenter.words(norm))
     return words
 
 
@@ -46,4 +46,4 @@ def test_native_segmentation_equals_jieba_on_the_real_reports():
 def test_native_segmentation_equals_jieba_on_ascii_runs(text: str):
     pipeline = default_pipeline()
     norm = normalize(text)
-    assert pipeline.words(norm) == pipeline.reference_words(norm)
+    assert pipeline.segmenter.words(norm) == pipeline.segmenter.reference_words(norm)
