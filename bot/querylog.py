@@ -33,10 +33,8 @@ BUSY_TIMEOUT_MS = 1000  # per attempt; the writer retries, so answers never wait
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)  # between write attempts while the log is down
 
 # Ordered migrations; PRAGMA user_version records how many have been applied.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE questions (
-        id INTEGER PRIMARY KEY,
+# The columns of `questions` after its id (both of its definitions below).
+_QUESTION_COLUMNS = """
         ts TEXT NOT NULL,
         chat_id INTEGER NOT NULL,
         chat_type TEXT NOT NULL,
@@ -51,7 +49,11 @@ MIGRATIONS: tuple[str, ...] = (
         latency_ms REAL NOT NULL,
         answer_message_id INTEGER,
         source TEXT NOT NULL DEFAULT 'telegram'
-    );
+"""
+MIGRATIONS: tuple[str, ...] = (
+    f"""
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,{_QUESTION_COLUMNS}    );
     CREATE INDEX questions_answer ON questions (chat_id, answer_message_id);
     CREATE INDEX questions_ts ON questions (ts);
     CREATE TABLE events (
@@ -72,24 +74,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # ids never reused: AUTOINCREMENT keeps the highest id ever given in sqlite_sequence
-    """
+    f"""
     CREATE TABLE questions_new (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        ts TEXT NOT NULL,
-        chat_id INTEGER NOT NULL,
-        chat_type TEXT NOT NULL,
-        user_id INTEGER,
-        question TEXT NOT NULL,
-        effective TEXT NOT NULL,
-        script TEXT NOT NULL,
-        filters TEXT NOT NULL,
-        hit_count INTEGER NOT NULL,
-        top_ids TEXT NOT NULL,
-        top_scores TEXT NOT NULL,
-        latency_ms REAL NOT NULL,
-        answer_message_id INTEGER,
-        source TEXT NOT NULL DEFAULT 'telegram'
-    );
+        id INTEGER PRIMARY KEY AUTOINCREMENT,{_QUESTION_COLUMNS}    );
     INSERT INTO questions_new SELECT * FROM questions;
     DROP TABLE questions;
     ALTER TABLE questions_new RENAME TO questions;
