@@ -4,8 +4,8 @@ rjieba (jieba-rs) gives the same words as jieba (precise mode, no HMM) about 17 
 faster, except that it keeps a run like `2021-2025` whole where jieba splits it into
 letter-and-digit runs, symbols and dictionary words (c#); `Segmenter.split` re-cuts such
 runs with jieba's own rules. The word frequencies (for sub-words and for how everyday a
-word is) are jieba's dictionary file, read once per process from a per-user cache in the
-temporary folder (0.2 s; jieba's own loader takes over 1 s). jieba itself is loaded only
+word is) are jieba's dictionary file, read once per process through `memo.derived` (0.2 s;
+jieba's own loader takes over 1 s). jieba itself is loaded only
 for `reference_words`, the yardstick tests compare against (tests/test_text.py: identical
 on every seed and real report).
 """
@@ -17,14 +17,15 @@ import importlib.util
 import logging
 import math
 import os
-import pickle
 import re
-import tempfile
+from collections import ChainMap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import rjieba
+
+from .memo import derived
 
 if TYPE_CHECKING:
     import jieba
@@ -41,29 +42,16 @@ _ENG = re.compile(r"[a-zA-Z0-9]")
 @functools.lru_cache(maxsize=1)
 def jieba_frequencies() -> tuple[dict[str, int], int]:
     """jieba's dictionary as {word: count} and the total count (do not mutate)."""
-    st = _JIEBA_DICT.stat()
-    cache = Path(tempfile.gettempdir()) / (
-        f"township-qa.jieba.u{os.getuid()}.{st.st_size}.{st.st_mtime_ns}.pkl"
-    )
-    try:
-        with cache.open("rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        pass
+    return derived(_JIEBA_DICT, "jieba-freq", _read_jieba_dictionary)
+
+
+def _read_jieba_dictionary() -> tuple[dict[str, int], int]:
     freq: dict[str, int] = {}
     with _JIEBA_DICT.open(encoding="utf-8") as f:
         for line in f:
             word, count = line.split(" ", 2)[:2]
             freq[word] = int(count)
-    found = (freq, sum(freq.values()))
-    try:  # written whole under a temporary name, then renamed: never half a file
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-            pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError as exc:
-        log.debug("jieba frequency cache not written (%s)", exc)
-    return found
+    return freq, sum(freq.values())
 
 
 class Segmenter:
@@ -71,7 +59,8 @@ class Segmenter:
 
     def __init__(self) -> None:
         base, total = jieba_frequencies()
-        self.freq: dict[str, int] = dict(base)
+        # our words over jieba's, without copying its 350k entries into every process
+        self.freq: ChainMap[str, int] = ChainMap({}, base)
         self.total = total
         self._cutter = rjieba.Jieba()
         self._added: list[tuple[str, int]] = []
