@@ -81,7 +81,7 @@ class IndexCache:
             with (self.folder / "stats.pkl").open("rb") as f:
                 records = pickle.load(f)
             return records if isinstance(records, dict) else {}
-        except FileNotFoundError:
+        except OSError:  # none yet, or the cache folder is unusable (said elsewhere)
             return {}
         except Exception as exc:  # damaged: every file is read and hashed again
             log.warning("ignoring damaged file stats in %s: %s", self.folder, exc)
