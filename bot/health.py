@@ -1,8 +1,9 @@
-"""Liveness for a container health check: the running bot touches a heartbeat file while it
-polls Telegram; `python -m bot --health` passes while that file is fresh.
+"""Liveness for a container health check: the running bot touches a heartbeat file while
+its event loop and polling loop run; `python -m bot --health` passes while that file is fresh.
 
 A crashed, hung (event loop blocked) or stopped bot stops touching it, so Docker marks the
-container unhealthy after at most STALE_AFTER seconds.
+container unhealthy after at most STALE_AFTER seconds. Telegram being unreachable is not
+unhealthy: the polling loop keeps retrying, and a restart would not help.
 """
 
 from __future__ import annotations
