@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .formats import TEXT_SUFFIXES, UnreadableReport, extract_text, unsupported_reason
@@ -22,11 +23,15 @@ def corpus_files(corpus: Path) -> list[Path]:
     with a reason (hidden files, folders and the catalog are not listed)."""
     if not corpus.is_dir():
         raise FileNotFoundError(f"语料目录不存在: {corpus}")
-    return sorted(
-        p
-        for p in corpus.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name not in NOT_REPORTS
-    )
+    # scandir knows each entry's type without a stat, and names sort far faster than Paths
+    # (a fifth of a cold start at 5,000 files went to comparing Path objects)
+    with os.scandir(corpus) as entries:
+        names = sorted(
+            e.name
+            for e in entries
+            if e.is_file() and not e.name.startswith(".") and e.name not in NOT_REPORTS
+        )
+    return [corpus / name for name in names]
 
 
 def decode_report(data: bytes, name: str = "report.txt") -> str:
