@@ -308,7 +308,8 @@ class QueryLog:
             else:
                 self._set_up()
             failures = 0
-            self._queue.popleft()
+            if self._queue and self._queue[0] is item:  # unless dropped for room meanwhile
+                self._queue.popleft()
             self._forget(item)
 
     async def _write_one(self, item: _Write) -> None:
