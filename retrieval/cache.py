@@ -20,7 +20,7 @@ import numpy as np
 
 from .bm25 import BM25Params, SparseBM25
 from .build import FileEntry, Stat
-from .corpus import Corpus
+from .corpus import Corpus, Origin
 from .index import Index
 from .table import PassageTable
 from .text import TextPipeline
@@ -94,16 +94,19 @@ class IndexCache:
         os.replace(tmp, self.folder / "stats.pkl")
 
     # --- snapshot of the whole index ----------------------------------------------------
-    def save_snapshot(self, key: str, index: Index, files: list[tuple[str, str]]) -> None:
-        """Save the index; `files` are (source, per-file key) for incremental updates."""
+    def save_snapshot(self, index: Index) -> None:
+        """Save an index read through the cache (its origin says from which files)."""
+        origin = index.corpus.origin
+        if origin is None:
+            raise ValueError("an index without its origin cannot be kept")
         tmp = self.folder / f".snapshot.{uuid.uuid4().hex}"
         tmp.mkdir(parents=True)
         for name, array in index.bm25.arrays().items():
             np.save(tmp / f"bm25_{name}.npy", array)
         meta = {
             "format": _FORMAT,
-            "key": key,
-            "files": files,
+            "key": origin.key,
+            "files": origin.files,
             "terms": list(index.bm25.vocab),
             "reports": index.corpus.reports,
             "skipped": index.corpus.skipped,
@@ -119,18 +122,13 @@ class IndexCache:
 
     def load_snapshot(self, key: str, pipeline: TextPipeline, params: BM25Params) -> Index | None:
         """The saved index if it was built from exactly this corpus, code and data."""
-        found = self._read(pipeline, params, key)
-        return found[0] if found else None
+        return self._read(pipeline, params, key)
 
-    def load_previous(
-        self, pipeline: TextPipeline, params: BM25Params
-    ) -> tuple[Index, list[tuple[str, str]]] | None:
-        """Whatever index was saved last, with its files' keys, to update incrementally."""
+    def load_previous(self, pipeline: TextPipeline, params: BM25Params) -> Index | None:
+        """Whatever index was saved last (its origin has the files' keys), to update."""
         return self._read(pipeline, params, None)
 
-    def _read(
-        self, pipeline: TextPipeline, params: BM25Params, key: str | None
-    ) -> tuple[Index, list[tuple[str, str]]] | None:
+    def _read(self, pipeline: TextPipeline, params: BM25Params, key: str | None) -> Index | None:
         meta_path = self.snapshot / "meta.pkl"
         if not meta_path.exists():
             return None
@@ -153,8 +151,9 @@ class IndexCache:
             bm25 = SparseBM25.from_arrays(meta["terms"], arrays, params)
             table = PassageTable.load(self.snapshot, meta["table"])
             _check(bm25, table, len(meta["reports"]))
-            corpus = Corpus(tuple(meta["reports"]), table, tuple(meta["skipped"]))
-            return Index(corpus, pipeline, bm25), list(meta["files"])
+            origin = Origin(meta["key"], tuple(map(tuple, meta["files"])))
+            corpus = Corpus(tuple(meta["reports"]), table, tuple(meta["skipped"]), origin)
+            return Index(corpus, pipeline, bm25)
         except Exception as exc:  # damaged snapshot: rebuild rather than serve garbage
             log.warning("ignoring damaged index snapshot in %s: %s", self.snapshot, exc)
             return None

@@ -23,12 +23,21 @@ CATALOG_FIELDS = ("file", "township", "county", "province", "year", "published",
 
 
 @dataclass(frozen=True)
+class Origin:
+    """The versions of the files a corpus was read from, so an update knows what changed."""
+
+    key: str  # the whole corpus: every file's key, catalog problems, BM25 parameters
+    files: tuple[tuple[str, str], ...]  # (file name, its key), in file-name order
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Reports in file-name order, their passages in reading order, and what was skipped."""
 
     reports: tuple[Report, ...]
     passages: PassageTable
     skipped: tuple[SkippedFile, ...]
+    origin: Origin | None = None  # None when read without the index cache
 
     def passage_counts(self) -> dict[str, int]:
         return self.passages.counts()

@@ -10,6 +10,8 @@ from .gazetteer import gazetteer
 from .models import Query, Report
 from .text import TextPipeline, normalize
 
+_TOWN_SUFFIX = re.compile(r"(民族乡|镇|乡|街道)$")
+_COUNTY_SUFFIX = re.compile(r"(自治县|自治旗|县|区|市|旗)$")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?(?!\d)")
 # A town's short name that is also an everyday word (保安, 安稳, 龙头) names the town only
 # in a place-like phrase: 那保安呢, 保安的做法, 保安那边; otherwise 保安人员培训 is about guards.
@@ -30,21 +32,24 @@ class Places:
         towns: dict[str, str] = {}
         counties: dict[str, str] = {}
         years: set[int] = set()
+        seen: set[str] = set()  # each name once (the same again changes nothing)
         for r in reports:
-            if r.township_simplified:
-                name = r.township_simplified
+            name = r.township_simplified
+            if name and ("t" + name) not in seen:
+                seen.add("t" + name)
                 towns[name] = name
-                stem = re.sub(r"(民族乡|镇|乡|街道)$", "", name)
+                stem = _TOWN_SUFFIX.sub("", name)
                 if len(stem) >= 2:
                     towns.setdefault(stem, name)
-            if r.county:
+            if r.county and ("c" + r.county) not in seen:
+                seen.add("c" + r.county)
                 county = normalize(r.county)
                 counties[county] = county
-                stem = re.sub(r"(自治县|自治旗|县|区|市|旗)$", "", county)
+                stem = _COUNTY_SUFFIX.sub("", county)
                 if len(stem) >= 2:
                     counties.setdefault(stem, county)
-            if r.year:
-                years.add(r.year)
+            years.add(r.year or 0)
+        years.discard(0)
         return cls(towns, counties, frozenset(years))
 
 

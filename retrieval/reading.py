@@ -21,17 +21,22 @@ NOT_REPORTS = {"catalog.csv"}
 def corpus_files(corpus: Path) -> list[Path]:
     """Files in the corpus folder, sorted by name: every one is a report or is skipped
     with a reason (hidden files, folders and the catalog are not listed)."""
+    return [corpus / name for name in corpus_names(corpus)]
+
+
+def corpus_names(corpus: Path) -> list[str]:
+    """The names of `corpus_files`, without making a Path of each (14 µs a file: 0.7 s of
+    a cold start at 50,000 files)."""
     if not corpus.is_dir():
         raise FileNotFoundError(f"语料目录不存在: {corpus}")
     # scandir knows each entry's type without a stat, and names sort far faster than Paths
     # (a fifth of a cold start at 5,000 files went to comparing Path objects)
     with os.scandir(corpus) as entries:
-        names = sorted(
+        return sorted(
             e.name
             for e in entries
             if e.is_file() and not e.name.startswith(".") and e.name not in NOT_REPORTS
         )
-    return [corpus / name for name in names]
 
 
 def decode_report(data: bytes, name: str = "report.txt") -> str:

@@ -6,6 +6,7 @@ keeps texts as one UTF-8 buffer with offsets and builds a `Passage` only when on
 
 from __future__ import annotations
 
+import itertools
 import os
 import weakref
 from collections.abc import Iterator, Sequence
@@ -34,7 +35,15 @@ class FileBytes:
         self._offset, self._size = int(mapped.offset), len(mapped)
         del mapped
         self._fd = os.open(path, os.O_RDONLY)
+        self._owner: FileBytes | None = None
         weakref.finalize(self, os.close, self._fd)  # closed when the index is dropped
+
+    def view(self, start: int, stop: int) -> FileBytes:
+        """Bytes start..stop-1, read from the same file when asked for (nothing read now)."""
+        part = object.__new__(FileBytes)
+        part._fd, part._owner = self._fd, self._owner or self  # the owner keeps the file open
+        part._offset, part._size = self._offset + start, max(0, stop - start)
+        return part
 
     def __len__(self) -> int:
         return self._size
@@ -50,11 +59,50 @@ class FileBytes:
         return self[:]
 
 
+class JoinedBytes:
+    """Byte arrays back to back without copying them: an updated index's passage texts,
+    most of them still in the file of the index it was updated from (a copy would read
+    600 MB at a million passages before the update could serve)."""
+
+    def __init__(self, parts: Sequence[FileBytes | np.ndarray]) -> None:
+        self._parts = list(parts)
+        self._starts = np.cumsum([0, *(len(p) for p in self._parts)])
+
+    @staticmethod
+    def of(parts: Sequence[FileBytes | np.ndarray]) -> JoinedBytes | np.ndarray:
+        """The parts joined: copied into one array unless some are still on disk."""
+        if not any(isinstance(p, FileBytes) for p in parts):
+            return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint8)
+        merged: list[FileBytes | np.ndarray] = []
+        for on_disk, group in itertools.groupby(parts, lambda p: isinstance(p, FileBytes)):
+            run = list(group)
+            merged += run if on_disk else [np.concatenate(run)]
+        return JoinedBytes(merged)
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __getitem__(self, part: slice) -> np.ndarray:
+        start, stop, _ = part.indices(len(self))
+        if stop <= start:
+            return np.empty(0, dtype=np.uint8)
+        first = int(np.searchsorted(self._starts, start, side="right")) - 1
+        last = int(np.searchsorted(self._starts, stop, side="left")) - 1
+        pieces = []
+        for k in range(first, last + 1):
+            a, b = int(self._starts[k]), int(self._starts[k + 1])
+            pieces.append(self._parts[k][max(start, a) - a : min(stop, b) - a])
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        return np.concatenate([p[:] for p in self._parts])
+
+
 class PassageTable(Sequence[Passage]):
     def __init__(
         self,
         ids: np.ndarray,
-        text_blob: np.ndarray | FileBytes,
+        text_blob: np.ndarray | FileBytes | JoinedBytes,
         text_ends: np.ndarray,
         section_of: np.ndarray,
         report_of: np.ndarray,
@@ -62,7 +110,7 @@ class PassageTable(Sequence[Passage]):
         sources: list[str],
     ) -> None:
         self.ids = ids  # fixed-width ASCII ids
-        self.text_blob = text_blob  # uint8, all texts as UTF-8, back to back (or FileBytes)
+        self.text_blob = text_blob  # uint8, all texts as UTF-8, back to back
         self.text_ends = text_ends  # int64 end offset of each text in the blob
         self.section_of = section_of  # int32 index into `sections`
         self.report_of = report_of  # int32 index into `sources` (the corpus' reports)
@@ -101,33 +149,33 @@ class PassageTable(Sequence[Passage]):
         """A table of row ranges `(table, start, end)` of other tables, one run per report."""
         if not runs:
             return cls.build([], sources)
-        section_index: dict[str, int] = {}
+        report_of = np.repeat(
+            np.arange(len(runs), dtype=np.int32), [end - start for _, start, end in runs]
+        )
+        sections = _Sections()
         remaps: dict[int, np.ndarray] = {}
         ids, blobs, ends, section_of = [], [], [], []
         offset = 0
-        for table, start, end in runs:
+        for table, start, end in _coalesce(runs):
             if id(table) not in remaps:
-                remaps[id(table)] = np.array(
-                    [section_index.setdefault(s, len(section_index)) for s in table.sections]
-                    or [0],
-                    dtype=np.int32,
-                )
+                remaps[id(table)] = sections.add(table.sections)
             first = int(table.text_ends[start - 1]) if start else 0
             last = int(table.text_ends[end - 1]) if end > start else first
             ids.append(table.ids[start:end])
-            blobs.append(table.text_blob[first:last])
+            blob = table.text_blob
+            blobs.append(
+                blob.view(first, last) if isinstance(blob, FileBytes) else blob[first:last]
+            )
             ends.append(np.asarray(table.text_ends[start:end]) - first + offset)
             section_of.append(remaps[id(table)][table.section_of[start:end]])
             offset += last - first
         return cls(
             ids=np.concatenate(ids),
-            text_blob=np.concatenate(blobs),
+            text_blob=JoinedBytes.of(blobs),
             text_ends=np.concatenate(ends),
             section_of=np.concatenate(section_of),
-            report_of=np.repeat(
-                np.arange(len(runs), dtype=np.int32), [end - start for _, start, end in runs]
-            ),
-            sections=list(section_index),
+            report_of=report_of,
+            sections=sections.names,
             sources=list(sources),
         )
 
@@ -178,3 +226,44 @@ class PassageTable(Sequence[Passage]):
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
         arrays["text_blob"] = FileBytes(folder / "text_blob.npy")
         return cls(**arrays, **rest)
+
+
+def _coalesce(
+    runs: Sequence[tuple[PassageTable, int, int]],
+) -> list[tuple[PassageTable, int, int]]:
+    """Adjacent runs of the same table as one (an update keeps most reports in place)."""
+    out: list[tuple[PassageTable, int, int]] = []
+    for table, start, end in runs:
+        if out and out[-1][0] is table and out[-1][2] == start:
+            out[-1] = (table, out[-1][1], end)
+        else:
+            out.append((table, start, end))
+    return out
+
+
+class _Sections:
+    """Heading paths of gathered tables, each small table's shared with the others."""
+
+    # A table with more headings than this (a whole index being updated) keeps its list as
+    # it is: looking each up would take a second at a million passages. Its headings are
+    # then not shared with the new reports', and those of removed reports stay listed
+    # until the next full build: a few unused strings, never a wrong heading.
+    SHARED_UP_TO = 10_000
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, names: list[str]) -> np.ndarray:
+        """Add a table's headings; returns where each of them now is."""
+        if len(names) > self.SHARED_UP_TO:
+            start = len(self.names)
+            self.names.extend(names)
+            return np.arange(start, start + len(names), dtype=np.int32)
+        where = []
+        for name in names:
+            if name not in self._index:
+                self._index[name] = len(self.names)
+                self.names.append(name)
+            where.append(self._index[name])
+        return np.array(where or [0], dtype=np.int32)

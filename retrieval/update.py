@@ -1,20 +1,22 @@
 """Updating an index in place of rebuilding it: keep unchanged reports' postings.
 
 When a few reports are added, changed or removed, the previous index already holds the
-postings of every other report. They are renumbered to the new passage order, the new
-reports' postings are appended, and one nearly-sorted sort restores term order. The
-result scores exactly like a full rebuild (tested); only the order of the vocabulary
-differs.
+postings of every other report. They are renumbered to the new passage order (an order-
+keeping map, so each term's postings stay sorted), the postings of removed reports are
+dropped, and the new reports' postings are inserted where they belong: one pass over the
+old postings, no sort of them. The result scores exactly like a full rebuild (tested);
+only the order of the vocabulary differs (new words come last).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 
 from .bm25 import BM25Params, SparseBM25
-from .corpus import Corpus
+from .corpus import Corpus, Origin
 from .index import Index
 from .models import Report, SkippedFile
 from .table import PassageTable
@@ -31,15 +33,18 @@ def update(
     skipped: Sequence[SkippedFile],
     pipeline: TextPipeline,
     params: BM25Params,
+    origin: Origin,
 ) -> Index:
     bm25, table = old.bm25, old.corpus.passages
     bounds = np.searchsorted(old.report_of, np.arange(len(old.corpus.reports) + 1))
-    new_of_old = np.full(len(table), -1, dtype=np.int64)
+    doc_len = np.asarray(bm25.doc_len)  # read once: 50,000 slices of a memory map take 0.4 s
+    moved_by = np.zeros(len(old.corpus.reports), dtype=np.int64)  # per old report kept
+    kept = np.zeros(len(old.corpus.reports), dtype=bool)
     vocab = dict(bm25.vocab)
     reports: list[Report] = []
     runs: list[tuple[PassageTable, int, int]] = []
     lengths: list[np.ndarray] = []
-    new_terms, new_docs, new_tf = [], [], []
+    added: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     errors = list(skipped)
     offset = 0
     for kind, value in plan:
@@ -49,51 +54,103 @@ def update(
         if kind == "old":
             j = int(value)
             start, end = int(bounds[j]), int(bounds[j + 1])
-            new_of_old[start:end] = np.arange(offset, offset + end - start)
+            moved_by[j], kept[j] = offset - start, True
             reports.append(old.corpus.reports[j])
             runs.append((table, start, end))
-            lengths.append(np.asarray(bm25.doc_len[start:end]))
+            lengths.append(doc_len[start:end])
             offset += end - start
             continue
         entry = value
-        remap = np.array([vocab.setdefault(t, len(vocab)) for t in entry.vocab], dtype=np.int64)
-        n = len(entry.lengths)
-        local_doc = np.repeat(np.arange(n, dtype=np.int64), entry.lengths)
-        keys, tf = np.unique(remap[entry.token_ids] * max(n, 1) + local_doc, return_counts=True)
-        new_terms.append(keys // max(n, 1))
-        new_docs.append(keys % max(n, 1) + offset)
-        new_tf.append(tf)
+        added.append(_postings(entry, vocab, offset))
         reports.append(entry.report)
-        runs.append((entry.table, 0, n))
+        runs.append((entry.table, 0, len(entry.lengths)))
         lengths.append(entry.lengths.astype(np.float64))
-        offset += n
-
-    old_terms = np.repeat(np.arange(len(bm25.df), dtype=np.int64), np.diff(bm25.starts))
-    moved = new_of_old[bm25.post_docs]
-    keep = moved >= 0
-    terms = np.concatenate([old_terms[keep], *new_terms])
-    docs = np.concatenate([moved[keep], *new_docs])
-    tf = np.concatenate([np.asarray(bm25.post_tf)[keep], *new_tf])
-    # old postings are already in (term, doc) order; a stable sort of a mostly sorted key
-    order = np.argsort(terms * max(offset, 1) + docs, kind="stable")
-    terms, docs, tf = terms[order], docs[order], tf[order]
-    used = np.bincount(terms, minlength=len(vocab)) > 0  # drop words no passage uses now
-    renumber = np.cumsum(used) - 1
-    words = [w for w, u in zip(vocab, used, strict=True) if u]
-    terms = renumber[terms]
-    starts = np.searchsorted(terms, np.arange(len(words) + 1)).astype(np.int64)
+        offset += len(entry.lengths)
+    of = np.asarray(old.report_of)
+    new_of_old = np.where(kept[of], np.arange(len(table)) + moved_by[of], -1).astype(np.int32)
+    words, starts, docs, tf = _merge(bm25, new_of_old, vocab, added)
     new_bm25 = SparseBM25(
         {w: i for i, w in enumerate(words)},
         starts,
-        docs.astype(np.int32),
-        tf.astype(np.int32),
+        docs,
+        tf,
         np.concatenate(lengths) if lengths else np.empty(0),
         params,
     )
+    new_bm25.arrays()  # weigh every posting now, not in the first question after the swap
     sources = [r.source for r in reports]
     corpus = Corpus(
         tuple(reports),
         PassageTable.gather(runs, sources),
         tuple(sorted(errors, key=lambda s: s.source)),
+        origin,
     )
     return Index(corpus, pipeline, new_bm25)
+
+
+def _postings(
+    entry: object, vocab: dict[str, int], offset: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A new report's (term, passage, tf) triples in (term, passage) order; its passages
+    numbered from `offset`, its new words added to `vocab`."""
+    remap = np.array([vocab.setdefault(t, len(vocab)) for t in entry.vocab], dtype=np.int64)
+    n = max(len(entry.lengths), 1)
+    local_doc = np.repeat(np.arange(len(entry.lengths), dtype=np.int64), entry.lengths)
+    keys, tf = np.unique(remap[entry.token_ids] * n + local_doc, return_counts=True)
+    return keys // n, keys % n + offset, tf
+
+
+def _merge(
+    bm25: SparseBM25,
+    new_of_old: np.ndarray,
+    vocab: dict[str, int],
+    added: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The old postings renumbered (removed passages dropped) with the new ones inserted;
+    words no passage uses any more are dropped."""
+    tf = np.asarray(bm25.post_tf, dtype=np.int32)
+    starts = np.asarray(bm25.starts, dtype=np.int64)
+    if np.array_equal(new_of_old, np.arange(len(new_of_old))):
+        docs = np.asarray(bm25.post_docs)  # reports only added after the old ones
+    else:
+        docs = new_of_old[bm25.post_docs]
+    if (new_of_old < 0).any():  # reports removed or changed: drop their postings
+        keep = docs >= 0
+        kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+        starts = kept_before[starts]
+        docs, tf = docs[keep], tf[keep]
+    # new words have no old postings: they start (and end) after the last old one
+    starts = np.concatenate([starts, np.full(len(vocab) + 1 - len(starts), starts[-1])])
+    if added:
+        terms = np.concatenate([a[0] for a in added])
+        order = np.lexsort((np.concatenate([a[1] for a in added]), terms))
+        terms = terms[order]
+        new_docs = np.concatenate([a[1] for a in added])[order].astype(np.int32)
+        new_tf = np.concatenate([a[2] for a in added])[order].astype(np.int32)
+        where = np.empty(len(terms), dtype=np.int64)
+        distinct, first = np.unique(terms, return_index=True)
+        for t, a, b in zip(distinct, first, [*first[1:], len(terms)], strict=True):
+            lo, hi = starts[t], starts[t + 1]
+            where[a:b] = lo + np.searchsorted(docs[lo:hi], new_docs[a:b])
+        docs = _insert(docs, where, new_docs)
+        tf = _insert(tf, where, new_tf)
+        grown = np.concatenate([[0], np.cumsum(np.bincount(terms, minlength=len(vocab)))])
+        starts = starts + grown
+    used = np.diff(starts) > 0
+    words = list(vocab)
+    if not used.all():
+        words = [w for w, u in zip(words, used, strict=True) if u]
+        starts = np.concatenate([starts[:-1][used], starts[-1:]])
+    return words, starts, docs, tf
+
+
+def _insert(old: np.ndarray, where: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """`np.insert(old, where, new)` for sorted `where`: the old values are copied in runs
+    between insertion points (twice as fast as np.insert at 92M postings)."""
+    out = np.empty(len(old) + len(new), dtype=old.dtype)
+    out[where + np.arange(len(new))] = new
+    cuts = [0, *np.unique(where).tolist(), len(old)]
+    shift = np.searchsorted(where, cuts[:-1], side="right")  # new values before each run
+    for (a, b), k in zip(itertools.pairwise(cuts), shift.tolist(), strict=True):
+        out[a + k : b + k] = old[a:b]
+    return out

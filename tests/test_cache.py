@@ -150,6 +150,9 @@ def test_incremental_update_scores_like_a_full_rebuild(corpus_copy, cache):
     assert [s.source for s in updated.corpus.skipped] == ["empty.txt"]
     assert list(updated.corpus.passages) == list(full.corpus.passages)
     assert sorted(updated.bm25.vocab) == sorted(full.bm25.vocab)
+    for word in full.bm25.vocab:  # every word's postings, as a rebuild has them
+        got, want = updated.bm25.postings(word), full.bm25.postings(word)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]), word
     for question in ("青山镇一村一法律顾问", "法律顾问", "行政执法培训", "首违不罚", "普法"):
         got = [(h.passage.id, round(h.score, 9)) for h in updated.search(question, top_k=10).hits]
         want = [(h.passage.id, round(h.score, 9)) for h in full.search(question, top_k=10).hits]

@@ -8,6 +8,7 @@ import html
 import re
 from html.parser import HTMLParser
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from bot.render import MAX_MESSAGE, SIMPLIFIED, TRADITIONAL, answer_html, no_hit
 from bot.render import split_lines as split_messages
 from retrieval import parse_report
 from retrieval.formats import UnreadableReport, extract_text
+from retrieval.table import FileBytes, JoinedBytes
+from retrieval.update import _insert
 
 from .conftest import SEEDS
 
@@ -118,3 +121,33 @@ def test_long_lists_split_on_line_boundaries(lines):
     for message in messages:
         _well_formed(message)
     assert "\n".join(messages) == "\n".join(lines)  # nothing lost, nothing cut
+
+
+@PROFILE
+@given(
+    st.lists(st.integers(0, 99), max_size=30),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 99)), max_size=10),
+)
+def test_update_inserts_postings_where_numpy_would(old, new):
+    """An update inserts new postings into old runs without np.insert; same result."""
+    old_values = np.array(old, dtype=np.int32)
+    where = np.array(sorted(min(w, len(old)) for w, _ in new), dtype=np.int64)
+    values = np.array([v for _, v in new], dtype=np.int32)
+    got = _insert(old_values, where, values)
+    assert np.array_equal(got, np.insert(old_values, where, values))
+
+
+@PROFILE
+@given(st.binary(max_size=300), st.lists(st.integers(0, 300), min_size=4, max_size=4))
+def test_passage_texts_read_across_joined_parts_as_one(tmp_path_factory, data, cuts):
+    """An updated index reads old texts from their file and new ones from memory."""
+    path = tmp_path_factory.mktemp("blob") / "b.npy"
+    whole = np.frombuffer(data, dtype=np.uint8)
+    np.save(path, whole)
+    a, b, c, d = sorted(min(x, len(data)) for x in cuts)
+    on_disk = FileBytes(path)
+    joined = JoinedBytes.of([on_disk.view(a, b), whole[c:d].copy(), on_disk.view(b, c)])
+    expected = np.concatenate([whole[a:b], whole[c:d], whole[b:c]])
+    assert np.array_equal(np.asarray(joined), expected)
+    for start in range(0, len(expected) + 1, 7):
+        assert np.array_equal(joined[start : start + 11], expected[start : start + 11])
