@@ -12,6 +12,7 @@ from retrieval import Index, Report, SearchResult, SkippedFile
 from retrieval.build import BuildFailed, build_in_subprocess, build_index
 from retrieval.cache import writable_folder
 from retrieval.reading import UnreadableReport
+from retrieval.refresh import Refreshed, persist, refresh
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,44 @@ def load_index(corpus_dir: Path, cache_dir: Path) -> Index:
             index = build_index(corpus_dir, cache_dir=None)
     except (OSError, UnreadableReport, BuildFailed) as exc:
         raise ReloadFailed(f"无法建立索引（{corpus_dir}）：{exc}") from exc
+    return _usable(index)
+
+
+def _usable(index: Index) -> Index:
     if not index.corpus.reports:
         reasons = "；".join(f"{s.source}（{s.reason}）" for s in index.corpus.skipped)
         raise ReloadFailed("语料目录中没有可读取的报告" + (f"：{reasons}" if reasons else ""))
     return index
+
+
+def refresh_index(index: Index, corpus_dir: Path, cache_dir: Path) -> Refreshed | None:
+    """`index` updated here for a few changed files (see `retrieval.refresh`), or None:
+    then `load_index` builds in a subprocess. The update is only a shortcut, so any failure
+    of it is logged and left to the full build, which reports problems to the admin."""
+    if not writable_folder(cache_dir):
+        return None
+    try:
+        refreshed = refresh(index, corpus_dir, cache_dir)
+    except (OSError, UnreadableReport):
+        return None  # the full build meets the same problem and says what it is
+    except Exception:
+        log.exception("updating the index in place failed; building it in a subprocess")
+        return None
+    if refreshed is not None:
+        _usable(refreshed.index)
+    return refreshed
+
+
+def keep_refreshed(refreshed: Refreshed, cache_dir: Path) -> Index:
+    """Save a refreshed index for the next start and serve it from what was saved; when
+    saving fails, the refreshed index keeps serving from memory (logged)."""
+    try:
+        return persist(refreshed, cache_dir)
+    except OSError as exc:
+        log.warning(
+            "the updated index was not saved to %s (%s); serving it from memory", cache_dir, exc
+        )
+        return refreshed.index
 
 
 def compare(old: Index, new: Index, seconds: float) -> ReloadSummary:
@@ -100,6 +135,13 @@ class SearchService:
             raise ReloadBusy
         async with self._reload_lock:
             started = time.perf_counter()
-            new = await asyncio.to_thread(load_index, self.corpus_dir, self.cache_dir)
-            old, self.index = self.index, new
-            return compare(old, new, time.perf_counter() - started)
+            old = self.index
+            refreshed = await asyncio.to_thread(refresh_index, old, self.corpus_dir, self.cache_dir)
+            if refreshed is None:
+                self.index = await asyncio.to_thread(load_index, self.corpus_dir, self.cache_dir)
+            else:
+                self.index = refreshed.index
+            summary = compare(old, self.index, time.perf_counter() - started)
+            if refreshed is not None and refreshed.index is not old:
+                self.index = await asyncio.to_thread(keep_refreshed, refreshed, self.cache_dir)
+            return summary
