@@ -133,7 +133,7 @@ def scan(
         row = "null" if stated is None else json.dumps(stated, sort_keys=True)  # 11 µs a call
         prefix = f"{salt}|{name}|{row}"
         salted = hashlib.sha1(prefix.encode()).hexdigest()[:16]
-        stat = _stat(os.path.join(folder, name))
+        stat = _stat(f"{folder}/{name}")  # os.path.join: 5 µs a file
         record = known.get(name)
         if stat is not None and record is not None and record[:2] == (stat, salted):
             files.append(CorpusFile(name, corpus_dir, None, stated, record[2], (stat, salted)))
@@ -156,6 +156,17 @@ def _stat(path: str) -> Stat | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _stats_changed(files: Sequence[CorpusFile], known: Mapping[str, tuple]) -> bool:
+    """Whether `stat_records(files)` differs from `known` (without building it)."""
+    trusted = 0
+    for f in files:
+        record = known.get(f.source)
+        if f.seen != (record[:2] if record else None):
+            return True
+        trusted += f.seen is not None
+    return trusted != len(known)
 
 
 def stat_records(files: Sequence[CorpusFile]) -> dict[str, tuple[Stat, str, str]]:
@@ -270,8 +281,8 @@ def build_index(
     files, skipped = scan(corpus_dir, pipeline, known)
     origin = Origin(corpus_key(files, skipped, params), tuple((f.source, f.key) for f in files))
     if cache and (index := cache.load_snapshot(origin.key, pipeline, params)) is not None:
-        if (records := stat_records(files)) != known:
-            cache.save_stats(records)  # files read this time need not be read next time
+        if _stats_changed(files, known):
+            cache.save_stats(stat_records(files))  # files read now need not be read next time
         return index
     previous = cache.load_previous(pipeline, params) if cache else None
     if previous is not None:

@@ -37,7 +37,7 @@ def writable_folder(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 class IndexCache:

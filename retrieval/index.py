@@ -141,11 +141,7 @@ class Index:
         """Per heading path, whether it names the year; computed once per year (a memo, the
         index itself never changes)."""
         if year not in self._years_named:
-            text = str(year)
-            sections = self.corpus.passages.sections
-            self._years_named[year] = np.fromiter(
-                (text in s for s in sections), dtype=bool, count=len(sections)
-            )
+            self._years_named[year] = self.corpus.passages.sections.containing(str(year))
         return self._years_named[year]
 
     def _spread(self, ranked: np.ndarray, wanted: int) -> np.ndarray:

@@ -6,96 +6,16 @@ keeps texts as one UTF-8 buffer with offsets and builds a `Passage` only when on
 
 from __future__ import annotations
 
-import itertools
-import os
-import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import overload
 
 import numpy as np
 
+from .columns import FileBytes, JoinedBytes, Strings
 from .models import Passage
 
 _ARRAYS = ("ids", "text_blob", "text_ends", "section_of", "report_of")
-
-
-class FileBytes:
-    """A saved uint8 array read with `pread` instead of a memory map.
-
-    Passage texts are read a few at a time, at random; a memory map of them would count
-    every page (on newer kernels, every 2 MB folio) it ever touched as the server's
-    resident memory, up to the whole corpus. Reads go through the page cache instead.
-    """
-
-    def __init__(self, path: Path) -> None:
-        mapped = np.load(path, mmap_mode="r")
-        if mapped.dtype != np.uint8 or mapped.ndim != 1:
-            raise ValueError(f"{path.name} is not a byte array")
-        self._offset, self._size = int(mapped.offset), len(mapped)
-        del mapped
-        self._fd = os.open(path, os.O_RDONLY)
-        self._owner: FileBytes | None = None
-        weakref.finalize(self, os.close, self._fd)  # closed when the index is dropped
-
-    def view(self, start: int, stop: int) -> FileBytes:
-        """Bytes start..stop-1, read from the same file when asked for (nothing read now)."""
-        part = object.__new__(FileBytes)
-        part._fd, part._owner = self._fd, self._owner or self  # the owner keeps the file open
-        part._offset, part._size = self._offset + start, max(0, stop - start)
-        return part
-
-    def __len__(self) -> int:
-        return self._size
-
-    def __getitem__(self, part: slice) -> np.ndarray:
-        start, stop, _ = part.indices(self._size)
-        data = os.pread(self._fd, max(0, stop - start), self._offset + start)
-        if len(data) != max(0, stop - start):
-            raise ValueError("passage text file is truncated")
-        return np.frombuffer(data, dtype=np.uint8)
-
-    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
-        return self[:]
-
-
-class JoinedBytes:
-    """Byte arrays back to back without copying them: an updated index's passage texts,
-    most of them still in the file of the index it was updated from (a copy would read
-    600 MB at a million passages before the update could serve)."""
-
-    def __init__(self, parts: Sequence[FileBytes | np.ndarray]) -> None:
-        self._parts = list(parts)
-        self._starts = np.cumsum([0, *(len(p) for p in self._parts)])
-
-    @staticmethod
-    def of(parts: Sequence[FileBytes | np.ndarray]) -> JoinedBytes | np.ndarray:
-        """The parts joined: copied into one array unless some are still on disk."""
-        if not any(isinstance(p, FileBytes) for p in parts):
-            return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint8)
-        merged: list[FileBytes | np.ndarray] = []
-        for on_disk, group in itertools.groupby(parts, lambda p: isinstance(p, FileBytes)):
-            run = list(group)
-            merged += run if on_disk else [np.concatenate(run)]
-        return JoinedBytes(merged)
-
-    def __len__(self) -> int:
-        return int(self._starts[-1])
-
-    def __getitem__(self, part: slice) -> np.ndarray:
-        start, stop, _ = part.indices(len(self))
-        if stop <= start:
-            return np.empty(0, dtype=np.uint8)
-        first = int(np.searchsorted(self._starts, start, side="right")) - 1
-        last = int(np.searchsorted(self._starts, stop, side="left")) - 1
-        pieces = []
-        for k in range(first, last + 1):
-            a, b = int(self._starts[k]), int(self._starts[k + 1])
-            pieces.append(self._parts[k][max(start, a) - a : min(stop, b) - a])
-        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
-
-    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
-        return np.concatenate([p[:] for p in self._parts])
 
 
 class PassageTable(Sequence[Passage]):
@@ -106,7 +26,7 @@ class PassageTable(Sequence[Passage]):
         text_ends: np.ndarray,
         section_of: np.ndarray,
         report_of: np.ndarray,
-        sections: list[str],
+        sections: Strings,
         sources: list[str],
     ) -> None:
         self.ids = ids  # fixed-width ASCII ids
@@ -114,7 +34,7 @@ class PassageTable(Sequence[Passage]):
         self.text_ends = text_ends  # int64 end offset of each text in the blob
         self.section_of = section_of  # int32 index into `sections`
         self.report_of = report_of  # int32 index into `sources` (the corpus' reports)
-        self.sections = sections
+        self.sections = sections  # distinct heading paths
         self.sources = sources
         if not (len(ids) == len(text_ends) == len(section_of) == len(report_of)):
             raise ValueError("passage table columns differ in length")
@@ -133,7 +53,7 @@ class PassageTable(Sequence[Passage]):
                 dtype=np.int32,
             ),
             report_of=np.array([order[p.source] for p in passages], dtype=np.int32),
-            sections=list(section_index),
+            sections=Strings.of(list(section_index)),
             sources=list(sources),
         )
 
@@ -175,7 +95,7 @@ class PassageTable(Sequence[Passage]):
             text_ends=np.concatenate(ends),
             section_of=np.concatenate(section_of),
             report_of=report_of,
-            sections=sections.names,
+            sections=sections.joined(),
             sources=list(sources),
         )
 
@@ -219,13 +139,19 @@ class PassageTable(Sequence[Passage]):
         """Write the arrays as .npy files; returns the picklable rest."""
         for name in _ARRAYS:
             np.save(folder / f"{name}.npy", np.asarray(getattr(self, name)))
-        return {"sections": self.sections, "sources": self.sources}
+        np.save(folder / "section_blob.npy", np.asarray(self.sections.blob))
+        np.save(folder / "section_ends.npy", np.asarray(self.sections.ends))
+        return {"sources": self.sources}
 
     @classmethod
     def load(cls, folder: Path, rest: dict) -> PassageTable:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
         arrays["text_blob"] = FileBytes(folder / "text_blob.npy")
-        return cls(**arrays, **rest)
+        sections = Strings(
+            FileBytes(folder / "section_blob.npy"),
+            np.load(folder / "section_ends.npy", mmap_mode="r"),
+        )
+        return cls(**arrays, sections=sections, **rest)
 
 
 def _coalesce(
@@ -244,26 +170,37 @@ def _coalesce(
 class _Sections:
     """Heading paths of gathered tables, each small table's shared with the others."""
 
-    # A table with more headings than this (a whole index being updated) keeps its list as
-    # it is: looking each up would take a second at a million passages. Its headings are
-    # then not shared with the new reports', and those of removed reports stay listed
-    # until the next full build: a few unused strings, never a wrong heading.
+    # A table with more headings than this (a whole index being updated) keeps its column
+    # as it is: decoding and looking up each would take seconds at a million passages. Its
+    # headings are then not shared with the new reports', and those of removed reports
+    # stay listed until the next full build: unused strings, never a wrong heading.
     SHARED_UP_TO = 10_000
 
     def __init__(self) -> None:
-        self.names: list[str] = []
-        self._index: dict[str, int] = {}
+        self._parts: list[Strings] = []
+        self._pending: dict[str, int] = {}  # shared headings not yet in a part
+        self._count = 0
 
-    def add(self, names: list[str]) -> np.ndarray:
+    def add(self, names: Strings) -> np.ndarray:
         """Add a table's headings; returns where each of them now is."""
         if len(names) > self.SHARED_UP_TO:
-            start = len(self.names)
-            self.names.extend(names)
-            return np.arange(start, start + len(names), dtype=np.int32)
+            self._flush()
+            self._parts.append(names)
+            self._count += len(names)
+            return np.arange(self._count - len(names), self._count, dtype=np.int32)
         where = []
         for name in names:
-            if name not in self._index:
-                self._index[name] = len(self.names)
-                self.names.append(name)
-            where.append(self._index[name])
+            if name not in self._pending:
+                self._pending[name] = self._count
+                self._count += 1
+            where.append(self._pending[name])
         return np.array(where or [0], dtype=np.int32)
+
+    def joined(self) -> Strings:
+        self._flush()
+        return Strings.concat(self._parts)
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._parts.append(Strings.of(list(self._pending)))
+            self._pending = {}

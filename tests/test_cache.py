@@ -181,3 +181,17 @@ def test_unchanged_files_are_not_read_again_changed_ones_are(corpus_copy, cache)
     assert any("流动宣传车" in h.passage.text for h in fresh.search("流动宣传车").hits)
     # modified within the last two seconds: not trusted next time, read again
     assert target.name not in IndexCache(cache).load_stats()
+
+
+def test_a_file_read_again_unchanged_is_trusted_next_time(corpus_copy, cache):
+    """A touched file is read and hashed once (same key: the snapshot still serves); its new
+    stat is recorded then, so the next start does not read it again."""
+    from retrieval.cache import IndexCache
+
+    build_index(corpus_copy, cache_dir=cache)
+    target = sorted(corpus_copy.glob("*.txt"))[0]
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns - 10**10))  # older, same bytes
+    assert _from_snapshot(build_index(corpus_copy, cache_dir=cache))
+    size, mtime, _ = IndexCache(cache).load_stats()[target.name][0]
+    assert (size, mtime) == (st.st_size, st.st_mtime_ns - 10**10)

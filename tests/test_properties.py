@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from bot.render import MAX_MESSAGE, SIMPLIFIED, TRADITIONAL, answer_html, no_hits_html
 from bot.render import split_lines as split_messages
 from retrieval import parse_report
+from retrieval.columns import FileBytes, JoinedBytes, Strings
 from retrieval.formats import UnreadableReport, extract_text
-from retrieval.table import FileBytes, JoinedBytes
 from retrieval.update import _insert
 
 from .conftest import SEEDS
@@ -151,3 +151,15 @@ def test_passage_texts_read_across_joined_parts_as_one(tmp_path_factory, data, c
     assert np.array_equal(np.asarray(joined), expected)
     for start in range(0, len(expected) + 1, 7):
         assert np.array_equal(joined[start : start + 11], expected[start : start + 11])
+
+
+@PROFILE
+@given(
+    st.lists(st.text(alphabet="20年度一二工作", max_size=8), max_size=12),
+    st.text("20年5", max_size=4),
+)
+def test_headings_found_by_a_year_as_python_finds_them(names, text):
+    """Heading paths stored as bytes answer `text in heading` as Python does, never
+    across two headings."""
+    found = Strings.concat([Strings.of(names[:3]), Strings.of(names[3:])]).containing(text)
+    assert found.tolist() == [text in name for name in names]
