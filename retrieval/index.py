@@ -14,7 +14,7 @@ from .bm25 import BM25Params, SparseBM25
 from .corpus import Corpus
 from .models import Hit, Passage, Query
 from .query import Places, parse_question
-from .relevance import content_words, judge
+from .relevance import STRONG, TABLE_BITS, WEAK, content_words, judge, levels
 from .text import TextPipeline
 
 # Unless the question names a town, no report takes more than this many of each five places.
@@ -102,17 +102,15 @@ class Index:
         bits = next(b for b in (8, 16, 32, 64) if len(distinct) <= b)  # narrow is faster
         presence = np.zeros(len(self), dtype=f"uint{bits}")
         scores, constant = self.bm25.score(terms, presence)  # whole corpus, then filter
-        candidates = np.flatnonzero(presence)
+        level = self._levels(query, distinct, presence)
+        candidates = np.flatnonzero(level)  # at least possibly relevant
         if allowed is not None:
             candidates = candidates[allowed[self.report_of[candidates]]]
         if query.years:
             candidates = candidates[self._in_years(candidates, query.years)]
-        words = content_words(query, self.bm25, self.pipeline)
-        verdict = judge(
-            words, distinct, presence[candidates].astype(np.uint64), bool(query.townships)
-        )
-        weak = not verdict.strong.any()
-        candidates = candidates[verdict.weak if weak else verdict.strong]
+        levels = level[candidates]
+        weak = not (levels == STRONG).any()
+        candidates = candidates[levels == (WEAK if weak else STRONG)]
         candidates = candidates[scores[candidates] > 0]
         total = len(candidates)
         wanted = offset + top_k
@@ -127,6 +125,20 @@ class Index:
             for i in ranked[offset:wanted]
         )
         return SearchResult(query, hits, total)
+
+    def _levels(self, query: Query, distinct: list[str], presence: np.ndarray) -> np.ndarray:
+        """Per passage, NONE, WEAK or STRONG (see `relevance`): one lookup in a table of
+        every presence pattern when the question has few terms (nearly always)."""
+        words = content_words(query, self.bm25, self.pipeline)
+        town_named = bool(query.townships)
+        if len(distinct) <= TABLE_BITS:
+            return levels(words, distinct, town_named)[presence]
+        held = np.flatnonzero(presence)
+        verdict = judge(words, distinct, presence[held].astype(np.uint64), town_named)
+        level = np.zeros(len(presence), dtype=np.uint8)
+        level[held[verdict.weak]] = WEAK
+        level[held[verdict.strong]] = STRONG
+        return level
 
     def _in_years(self, candidates: np.ndarray, years: tuple[int, ...]) -> np.ndarray:
         """Candidates a year filter keeps: passages of reports covering one of the years,

@@ -78,12 +78,31 @@ def judge(
     `presence` has bit k set where `distinct[k]` occurs in the passage. The verdict
     depends only on those bits, so it is computed once per distinct bit pattern.
     """
+    patterns, inverse = np.unique(presence, return_inverse=True)
+    strong, weak, coverage = _verdicts(words, distinct, patterns.astype(np.uint64), town_named)
+    return Verdict(strong[inverse], weak[inverse], coverage[inverse])
+
+
+# Questions with at most this many distinct terms are judged by a table over every
+# possible presence pattern (2^16 entries at most), one lookup per passage.
+TABLE_BITS = 16
+NONE, WEAK, STRONG = 0, 1, 2
+
+
+def levels(words: list[ContentWord], distinct: list[str], town_named: bool) -> np.ndarray:
+    """For every presence pattern of up to TABLE_BITS terms: NONE, WEAK or STRONG."""
+    if len(distinct) > TABLE_BITS:
+        raise ValueError(f"a table for {len(distinct)} terms would be too large")
+    patterns = np.arange(1 << len(distinct), dtype=np.uint64)
+    strong, weak, _ = _verdicts(words, distinct, patterns, town_named)
+    return np.where(strong, STRONG, np.where(weak, WEAK, NONE)).astype(np.uint8)
+
+
+def _verdicts(
+    words: list[ContentWord], distinct: list[str], patterns: np.ndarray, town_named: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per presence pattern (uint64): relevant, possibly relevant, content covered."""
     bit = {t: k for k, t in enumerate(distinct)}
-    if len(distinct) <= 16:  # every possible pattern: a small table, then one lookup
-        patterns = np.arange(1 << len(distinct), dtype=np.uint64)
-        inverse = presence.astype(np.int64)
-    else:
-        patterns, inverse = np.unique(presence, return_inverse=True)
     covered = np.zeros(len(patterns))
     whole = np.zeros(len(patterns), dtype=bool)
     domain = np.zeros(len(patterns), dtype=bool)
@@ -104,4 +123,4 @@ def judge(
     coverage = covered / (total or 1.0)
     strong = whole & (coverage >= STRONG_COVERAGE)
     weak = whole & ~strong & ((domain & (coverage >= WEAK_COVERAGE)) | town_named)
-    return Verdict(strong[inverse], weak[inverse], np.where(whole, coverage, 0.0)[inverse])
+    return strong, weak, np.where(whole, coverage, 0.0)
