@@ -14,14 +14,15 @@ import functools
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 VARIANTS = ("okapi", "plus", "l")
-WEIGHT_CHUNK = 1 << 22  # postings weighed at a time (bounds the temporaries to ~100 MB)
+WEIGHT_CHUNK = 1 << 20  # postings weighed at a time (~35 MB of temporaries, per core)
 
 
 @dataclass(frozen=True)
@@ -83,34 +84,13 @@ class SparseBM25:
     def from_token_ids(
         cls, vocab: dict[str, int], docs: Sequence[Sequence[int]], params: BM25Params
     ) -> SparseBM25:
+        from .postings import PostingsBuilder  # it builds this class
+
         lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
         flat = np.fromiter((t for d in docs for t in d), dtype=np.int64, count=int(lengths.sum()))
-        return cls.from_flat(vocab, flat, lengths, params)
-
-    @classmethod
-    def from_flat(
-        cls, vocab: dict[str, int], flat: np.ndarray, lengths: np.ndarray, params: BM25Params
-    ) -> SparseBM25:
-        """Build from all passages' token ids back to back and each passage's length."""
-        n_docs = max(len(lengths), 1)
-        doc_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        keys, tf = np.unique(flat.astype(np.int64) * n_docs + doc_of, return_counts=True)
-        terms = keys // n_docs
-        starts = np.searchsorted(terms, np.arange(len(vocab) + 1)).astype(np.int64)
-        post_docs = (keys % n_docs).astype(np.int32)
-        doc_len = np.asarray(lengths, dtype=np.float64)
-        return cls(vocab, starts, post_docs, tf.astype(np.int32), doc_len, params)
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The postings and their weights as arrays, for saving (see `from_arrays`)."""
-        return {
-            "starts": self.starts,
-            "post_docs": self.post_docs,
-            "post_tf": self.post_tf,
-            "doc_len": self.doc_len,
-            "post_weight": self.post_weight,
-            "term_base": self.term_base,
-        }
+        builder = PostingsBuilder()
+        builder.add(list(vocab), flat, lengths)
+        return builder.build(params)
 
     @classmethod
     def from_arrays(
@@ -159,32 +139,62 @@ class SparseBM25:
         go of Python's lock; 2.7 s → 1.1 s at a million passages on 2 cores).
         """
         out = np.empty(len(self.post_docs), dtype=np.float64)
-        bounds = np.searchsorted(self.starts, np.arange(0, max(len(out), 1), WEIGHT_CHUNK))
-        chunks = zip(bounds, [*bounds[1:], len(self.df)], strict=True)
         with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            list(pool.map(lambda chunk: self._weigh(out, *chunk), chunks))
-        plus = self.params.variant == "plus"
-        return out, self.idf * self.params.delta if plus else np.zeros_like(self.idf)
+            for (first, last), weights in zip(
+                self._chunks(), pool.map(lambda c: self._weigh(*c), self._chunks()), strict=True
+            ):
+                out[int(self.starts[first]) : int(self.starts[last])] = weights
+        return out, self._term_base()
 
-    def _weigh(self, out: np.ndarray, first: int, last: int) -> None:
-        """Weights of the postings of terms first..last-1, into `out`."""
+    def save(self, folder: Path) -> None:
+        """Write the postings and their weights as `bm25_*.npy` (see `from_arrays`).
+        Weights not computed yet (a build's) are computed and written a chunk at a time,
+        so a build never holds them all (740 MB at a million passages)."""
+        for name in ("starts", "post_docs", "post_tf", "doc_len"):
+            np.save(folder / f"bm25_{name}.npy", np.asarray(getattr(self, name)))
+        np.save(folder / "bm25_term_base.npy", self._term_base())
+        path = folder / "bm25_post_weight.npy"
+        if "_weight_arrays" in self.__dict__:
+            np.save(path, self.post_weight)
+            return
+        header = {"descr": "<f8", "fortran_order": False, "shape": (len(self.post_docs),)}
+        workers = os.cpu_count() or 1
+        chunks = list(self._chunks())
+        with path.open("wb") as out, ThreadPoolExecutor(workers) as pool:
+            np.lib.format.write_array_header_1_0(out, header)
+            for k in range(0, len(chunks), workers):  # a few chunks in memory at a time
+                for weights in pool.map(lambda c: self._weigh(*c), chunks[k : k + workers]):
+                    out.write(weights.data)
+
+    def _term_base(self) -> np.ndarray:
+        plus = self.params.variant == "plus"
+        return self.idf * self.params.delta if plus else np.zeros_like(self.idf)
+
+    def _chunks(self) -> Iterator[tuple[int, int]]:
+        """Term ranges of about WEIGHT_CHUNK postings, in order."""
+        bounds = np.searchsorted(
+            self.starts, np.arange(0, max(len(self.post_docs), 1), WEIGHT_CHUNK)
+        )
+        yield from zip(bounds.tolist(), [*bounds[1:].tolist(), len(self.df)], strict=True)
+
+    def _weigh(self, first: int, last: int) -> np.ndarray:
+        """Weights of the postings of terms first..last-1."""
         p = self.params
         lo, hi = int(self.starts[first]), int(self.starts[last])
         counts = np.diff(self.starts[first : last + 1])
         tf = np.asarray(self.post_tf[lo:hi], dtype=np.float64)
         if p.variant in ("okapi", "plus"):
             # BM25+ is Okapi's saturation plus idf * delta for every term of the question,
-            # held or not: that part is the per-term constant. Computed in `out` itself.
-            w = out[lo:hi]
-            np.take(self._norm, self.post_docs[lo:hi], out=w)
+            # held or not: that part is the per-term constant. Computed in place.
+            w = self._norm[self.post_docs[lo:hi]]
             w += tf
             np.divide(tf, w, out=w)
             w *= np.repeat(self.idf[first:last] * (p.k1 + 1), counts)
-            return
+            return w
         # rank-bm25's BM25L multiplies by tf (unlike the paper), so absent terms add 0.
         idf = np.repeat(self.idf[first:last], counts)
         ctd = tf / (self._norm[self.post_docs[lo:hi]] / p.k1)
-        out[lo:hi] = idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta)
+        return idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta)
 
     def score(
         self, terms: Sequence[str], presence: np.ndarray | None = None

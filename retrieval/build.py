@@ -17,19 +17,20 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .bm25 import BM25Params, SparseBM25
+from .bm25 import BM25Params
 from .corpus import CATALOG, Corpus, Origin, parse_report, read_catalog
 from .index import Index
 from .models import Report, SkippedFile
+from .postings import PostingsBuilder
 from .reading import UnreadableReport, corpus_names, decode_report, read_report_bytes
-from .table import PassageTable
+from .table import PassageTable, TableBuilder
 from .text import DATA_DIR, TextPipeline, default_pipeline
 
 if TYPE_CHECKING:
@@ -187,30 +188,28 @@ def corpus_key(
 
 
 def merge(
-    entries: Sequence[FileEntry],
+    entries: Iterable[FileEntry],
     skipped: Iterable[SkippedFile],
     pipeline: TextPipeline,
     params: BM25Params,
     origin: Origin | None = None,
 ) -> Index:
-    """One index from analysed files, in file-name order."""
-    good = [e for e in entries if e.report is not None]
-    vocab: dict[str, int] = {}
-    flat = []
-    for entry in good:
-        # New words numbered in sorted order (deterministic); lookups run in C, not per word.
-        for word in sorted(set(entry.vocab).difference(vocab)):
-            vocab[word] = len(vocab)
-        remap = np.fromiter(map(vocab.__getitem__, entry.vocab), np.int64, len(entry.vocab))
-        flat.append(remap[entry.token_ids] if len(entry.token_ids) else entry.token_ids)
-    lengths = np.concatenate([e.lengths for e in good]) if good else np.empty(0, np.int32)
-    all_ids = np.concatenate(flat) if flat else np.empty(0, np.int64)
-    bm25 = SparseBM25.from_flat(vocab, all_ids, lengths, params)
-    reports = tuple(e.report for e in good)
-    table = PassageTable.concat([e.table for e in good], [r.source for r in reports])
-    skipped = (*skipped, *(SkippedFile(e.source, e.error) for e in entries if e.error))
-    skipped = tuple(sorted(skipped, key=lambda s: s.source))
-    return Index(Corpus(reports, table, skipped, origin), pipeline, bm25)
+    """One index from analysed files in file-name order, taken one at a time: each file's
+    tokens become postings and are let go (see `postings`)."""
+    postings, tables = PostingsBuilder(), TableBuilder()
+    reports: list[Report] = []
+    errors = list(skipped)
+    for entry in entries:
+        if entry.report is None:
+            errors.append(SkippedFile(entry.source, entry.error or "无法读取"))
+            continue
+        postings.add(entry.vocab, entry.token_ids, entry.lengths)
+        tables.add(entry.table)
+        reports.append(entry.report)
+    bm25 = postings.build(params)
+    table = tables.build([r.source for r in reports])
+    errors.sort(key=lambda s: s.source)
+    return Index(Corpus(tuple(reports), table, tuple(errors), origin), pipeline, bm25)
 
 
 _worker: tuple[TextPipeline, IndexCache | None] | None = None
@@ -251,17 +250,19 @@ def analyze_all(
     workers: int = 1,
     nice: int = 0,
     cache: IndexCache | None = None,
-) -> list[FileEntry]:
-    """Analyse files (and cache each result), in worker processes when there are several
-    and workers > 1."""
+) -> Iterator[FileEntry]:
+    """Analyse files (and cache each result) in their order, in worker processes when
+    there are several and workers > 1; results are handed on as they come."""
     if workers <= 1 or len(files) < 4:
-        return [_analyze_and_keep(f, pipeline, cache) for f in files]
+        yield from (_analyze_and_keep(f, pipeline, cache) for f in files)
+        return
     ctx = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
     init = (pipeline.data_dir, cache.folder if cache else None, nice)
     with ctx.Pool(workers, _init_worker, init) as pool:
-        return pool.map(_analyze_in_worker, files, chunksize=max(1, len(files) // (workers * 8)))
+        chunk = max(1, min(64, len(files) // (workers * 8)))
+        yield from pool.imap(_analyze_in_worker, files, chunksize=chunk)
 
 
 def build_index(
@@ -289,7 +290,7 @@ def build_index(
         index = update_index(previous, files, skipped, cache, params, workers, nice, origin)
     else:
         entries = _entries(files, cache, pipeline, workers, nice)
-        index = merge([entries[f.source] for f in files], skipped, pipeline, params, origin)
+        index = merge(entries, skipped, pipeline, params, origin)
     if cache:
         save(cache, index, files)
     return index
@@ -308,20 +309,19 @@ def _entries(
     pipeline: TextPipeline,
     workers: int,
     nice: int,
-) -> dict[str, FileEntry]:
-    """Analysed files: from the per-file cache where possible, else analysed now."""
-    entries: dict[str, FileEntry] = {}
-    missing = []
-    for file in files:
-        entry = cache.load_file(file.key) if cache else None
-        if entry is None:
-            missing.append(file)
-        else:
-            entries[file.source] = entry
+) -> Iterator[FileEntry]:
+    """Analysed files in their order: from the per-file cache where possible (read when
+    their turn comes), else analysed now."""
+    missing = [f for f in files if not (cache and cache.has_file(f.key))]
     analysed = analyze_all(missing, pipeline, workers, nice, cache)
-    for file, entry in zip(missing, analysed, strict=True):
-        entries[file.source] = entry
-    return entries
+    waiting = {f.source for f in missing}
+    for file in files:
+        if file.source in waiting:
+            yield next(analysed)
+        elif (entry := cache.load_file(file.key) if cache else None) is not None:
+            yield entry
+        else:  # damaged since we looked
+            yield _analyze_and_keep(file, pipeline, cache)
 
 
 def update_index(
@@ -344,7 +344,7 @@ def update_index(
     reasons = {s.source: s for s in old.corpus.skipped}
     known = position.keys() | reasons.keys()
     fresh = [f for f in files if (f.source, f.key) not in before or f.source not in known]
-    entries = _entries(fresh, cache, pipeline, workers, nice)
+    entries = {e.source: e for e in _entries(fresh, cache, pipeline, workers, nice)}
     plan = []
     for f in files:
         if f.source in entries:

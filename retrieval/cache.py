@@ -37,7 +37,7 @@ def writable_folder(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-_FORMAT = 3
+_FORMAT = 4
 
 
 class IndexCache:
@@ -47,6 +47,9 @@ class IndexCache:
         self.snapshot = folder / "snapshot"
 
     # --- per-file entries ---------------------------------------------------------------
+    def has_file(self, key: str) -> bool:
+        return (self.files / f"{key}.pkl").exists()
+
     def load_file(self, key: str) -> FileEntry | None:
         path = self.files / f"{key}.pkl"
         if not path.exists():
@@ -101,8 +104,7 @@ class IndexCache:
             raise ValueError("an index without its origin cannot be kept")
         tmp = self.folder / f".snapshot.{uuid.uuid4().hex}"
         tmp.mkdir(parents=True)
-        for name, array in index.bm25.arrays().items():
-            np.save(tmp / f"bm25_{name}.npy", array)
+        index.bm25.save(tmp)
         meta = {
             "format": _FORMAT,
             "key": origin.key,

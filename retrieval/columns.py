@@ -9,38 +9,40 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import tempfile
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
-from typing import overload
+from typing import BinaryIO, overload
 
 import numpy as np
 
+COPY_CHUNK = 1 << 24  # bytes copied at a time when a column is saved
+
 
 class FileBytes:
-    """A saved uint8 array read with `pread` instead of a memory map.
+    """Bytes in a file, read with `pread` when asked for instead of memory-mapped.
 
     Passage texts are read a few at a time, at random; a memory map of them would count
     every page (on newer kernels, every 2 MB folio) it ever touched as the server's
     resident memory, up to the whole corpus. Reads go through the page cache instead.
     """
 
-    def __init__(self, path: Path) -> None:
-        mapped = np.load(path, mmap_mode="r")
-        if mapped.dtype != np.uint8 or mapped.ndim != 1:
-            raise ValueError(f"{path.name} is not a byte array")
-        self._offset, self._size = int(mapped.offset), len(mapped)
-        del mapped
-        self._fd = os.open(path, os.O_RDONLY)
-        self._owner: FileBytes | None = None
-        weakref.finalize(self, os.close, self._fd)  # closed when the index is dropped
+    def __init__(self, fd: int, offset: int, size: int, owner: FileBytes | None = None) -> None:
+        self._fd, self._offset, self._size = fd, offset, size
+        self._owner = owner  # the object that closes the file; a view keeps it alive
+        if owner is None:
+            weakref.finalize(self, os.close, fd)  # closed when the index is dropped
+
+    @classmethod
+    def open(cls, path: Path) -> FileBytes:
+        """A whole file of bytes (a saved column)."""
+        fd = os.open(path, os.O_RDONLY)
+        return cls(fd, 0, os.fstat(fd).st_size)
 
     def view(self, start: int, stop: int) -> FileBytes:
         """Bytes start..stop-1, read from the same file when asked for (nothing read now)."""
-        part = object.__new__(FileBytes)
-        part._fd, part._owner = self._fd, self._owner or self  # the owner keeps the file open
-        part._offset, part._size = self._offset + start, max(0, stop - start)
-        return part
+        return FileBytes(self._fd, self._offset + start, max(0, stop - start), self._owner or self)
 
     def __len__(self) -> int:
         return self._size
@@ -54,6 +56,40 @@ class FileBytes:
 
     def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
         return self[:]
+
+    def write_to(self, out: BinaryIO) -> None:
+        for start in range(0, self._size, COPY_CHUNK):
+            out.write(self[start : start + COPY_CHUNK].data)
+
+
+class Spill:
+    """Bytes appended to an unnamed temporary file (gone when closed), then read back as
+    `FileBytes`: a build's passage texts, kept out of memory."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - handed on to FileBytes
+        self._size = 0
+
+    def append(self, data: np.ndarray | bytes) -> None:
+        view = memoryview(data).cast("B")
+        self._file.write(view)
+        self._size += len(view)
+
+    def bytes(self) -> FileBytes:
+        """What was written; this spill is finished."""
+        self._file.flush()
+        fd = os.dup(self._file.fileno())
+        self._file.close()
+        return FileBytes(fd, 0, self._size)
+
+
+def write_bytes(blob: Bytes, path: Path) -> None:
+    """Save a byte column as a plain file, a few megabytes at a time."""
+    with path.open("wb") as out:
+        if isinstance(blob, FileBytes | JoinedBytes):
+            blob.write_to(out)
+        else:
+            out.write(memoryview(np.ascontiguousarray(blob)).cast("B"))
 
 
 class JoinedBytes:
@@ -93,6 +129,13 @@ class JoinedBytes:
 
     def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
         return np.concatenate([p[:] for p in self._parts])
+
+    def write_to(self, out: BinaryIO) -> None:
+        for part in self._parts:
+            if isinstance(part, FileBytes):
+                part.write_to(out)
+            else:
+                out.write(memoryview(np.ascontiguousarray(part)).cast("B"))
 
 
 Bytes = np.ndarray | FileBytes | JoinedBytes

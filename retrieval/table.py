@@ -12,10 +12,10 @@ from typing import overload
 
 import numpy as np
 
-from .columns import FileBytes, JoinedBytes, Strings
+from .columns import FileBytes, JoinedBytes, Spill, Strings, write_bytes
 from .models import Passage
 
-_ARRAYS = ("ids", "text_blob", "text_ends", "section_of", "report_of")
+_ARRAYS = ("ids", "text_ends", "section_of", "report_of")
 
 
 class PassageTable(Sequence[Passage]):
@@ -60,7 +60,10 @@ class PassageTable(Sequence[Passage]):
     @classmethod
     def concat(cls, parts: Sequence[PassageTable], sources: list[str]) -> PassageTable:
         """Join one-report tables in order; part i's passages belong to sources[i]."""
-        return cls.gather([(part, 0, len(part)) for part in parts], sources)
+        builder = TableBuilder()
+        for part in parts:
+            builder.add(part)
+        return builder.build(sources)
 
     @classmethod
     def gather(
@@ -136,22 +139,61 @@ class PassageTable(Sequence[Passage]):
         return {s: int(n) for s, n in zip(self.sources, per, strict=True)}
 
     def save(self, folder: Path) -> dict:
-        """Write the arrays as .npy files; returns the picklable rest."""
+        """Write the columns as files (texts and headings as plain UTF-8, copied a few
+        megabytes at a time); returns the picklable rest."""
         for name in _ARRAYS:
             np.save(folder / f"{name}.npy", np.asarray(getattr(self, name)))
-        np.save(folder / "section_blob.npy", np.asarray(self.sections.blob))
+        write_bytes(self.text_blob, folder / "text_blob.bin")
+        write_bytes(self.sections.blob, folder / "section_blob.bin")
         np.save(folder / "section_ends.npy", np.asarray(self.sections.ends))
         return {"sources": self.sources}
 
     @classmethod
     def load(cls, folder: Path, rest: dict) -> PassageTable:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
-        arrays["text_blob"] = FileBytes(folder / "text_blob.npy")
         sections = Strings(
-            FileBytes(folder / "section_blob.npy"),
+            FileBytes.open(folder / "section_blob.bin"),
             np.load(folder / "section_ends.npy", mmap_mode="r"),
         )
-        return cls(**arrays, sections=sections, **rest)
+        text = FileBytes.open(folder / "text_blob.bin")
+        return cls(**arrays, text_blob=text, sections=sections, **rest)
+
+
+class TableBuilder:
+    """One-report tables appended in order (a build's), their texts written to a temporary
+    file as they come instead of held: 600 MB at a million passages."""
+
+    def __init__(self) -> None:
+        self._texts = Spill()
+        self._sections = _Sections()
+        self._ids: list[np.ndarray] = []
+        self._ends: list[np.ndarray] = []
+        self._section_of: list[np.ndarray] = []
+        self._counts: list[int] = []
+        self._offset = 0
+
+    def add(self, table: PassageTable) -> None:
+        blob = np.asarray(table.text_blob)
+        self._texts.append(blob)
+        self._ids.append(np.asarray(table.ids))
+        self._ends.append(np.asarray(table.text_ends) + self._offset)
+        self._section_of.append(self._sections.add(table.sections)[table.section_of])
+        self._counts.append(len(table))
+        self._offset += len(blob)
+
+    def build(self, sources: list[str]) -> PassageTable:
+        def joined(parts: list[np.ndarray], dtype: str) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+        return PassageTable(
+            ids=joined(self._ids, "S24"),
+            text_blob=self._texts.bytes(),
+            text_ends=joined(self._ends, "int64"),
+            section_of=joined(self._section_of, "int32"),
+            report_of=np.repeat(np.arange(len(self._counts), dtype=np.int32), self._counts),
+            sections=self._sections.joined(),
+            sources=list(sources),
+        )
 
 
 def _coalesce(

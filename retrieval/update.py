@@ -77,7 +77,7 @@ def update(
         np.concatenate(lengths) if lengths else np.empty(0),
         params,
     )
-    new_bm25.arrays()  # weigh every posting now, not in the first question after the swap
+    new_bm25.post_weight  # noqa: B018 - weigh now, not in the first question after the swap
     sources = [r.source for r in reports]
     corpus = Corpus(
         tuple(reports),

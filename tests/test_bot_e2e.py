@@ -13,6 +13,7 @@ import pytest
 
 from bot.app import build_application, running
 from bot.settings import Settings
+from retrieval.refresh import REFRESH_BYTES
 
 from .conftest import SEEDS
 from .fake_bot_api import BOT_USERNAME, FakeBotAPI
@@ -327,7 +328,11 @@ async def test_buttons_keep_working_after_a_restart(settings, fake):
     assert "（第 2/" in edited["text"]
 
 
-async def test_second_reload_while_one_runs_is_told_so(bot, fake):
+async def test_second_reload_while_one_runs_is_told_so(bot, fake, settings):
+    # a change too big to update in place: the first reload builds in a subprocess
+    text = (settings.corpus_dir / "002_1113006dcd718aa6.txt").read_text("utf-8")
+    big = text * (REFRESH_BYTES // len(text.encode()) + 1)
+    (settings.corpus_dir / "009_big.txt").write_text(big.replace("王团镇", "青山镇"), "utf-8")
     fake.send_text("/reload", chat_id=ADMIN, user_id=ADMIN)
     fake.send_text("/reload", chat_id=ADMIN, user_id=ADMIN)
     for _ in range(500):  # until the first reload has reported

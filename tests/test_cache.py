@@ -110,7 +110,7 @@ def test_code_change_invalidates(tmp_path, corpus_copy, cache):
         lambda snap: (snap / "meta.pkl").write_bytes(b"not a pickle"),
         lambda snap: (snap / "bm25_post_docs.npy").write_bytes(b"\x93NUMPY garbage"),
         lambda snap: np.save(snap / "bm25_post_docs.npy", np.arange(10, dtype=np.int32) + 10**6),
-        lambda snap: (snap / "text_blob.npy").unlink(),
+        lambda snap: (snap / "text_blob.bin").unlink(),
     ],
 )
 def test_corrupt_snapshot_is_rebuilt_not_trusted(corpus_copy, cache, damage):
