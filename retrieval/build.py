@@ -195,10 +195,12 @@ def merge(
     pipeline: TextPipeline,
     params: BM25Params,
     origin: Origin | None = None,
+    spill_to: Path | None = None,
 ) -> Index:
     """One index from analysed files in file-name order, taken one at a time: each file's
-    tokens become postings and are let go (see `postings`)."""
-    postings, tables = PostingsBuilder(), TableBuilder()
+    tokens become postings and are let go (see `postings`); postings and texts wait in
+    unnamed files in `spill_to` (the system's temporary folder when None)."""
+    postings, tables = PostingsBuilder(spill_to), TableBuilder(spill_to)
     reports: list[Report] = []
     errors = list(skipped)
     for entry in entries:
@@ -306,7 +308,10 @@ def build_index(
         index = update_index(previous, files, skipped, cache, params, workers, nice, origin)
     else:
         entries = _entries(files, cache, pipeline, workers, nice)
-        index = merge(entries, skipped, pipeline, params, origin)
+        spill_to = cache.folder if cache else None  # on disk, beside the index it becomes
+        if spill_to:
+            spill_to.mkdir(parents=True, exist_ok=True)
+        index = merge(entries, skipped, pipeline, params, origin, spill_to)
     if cache:
         save(cache, index, files)
     return index

@@ -64,10 +64,15 @@ class FileBytes:
 
 class Spill:
     """Bytes appended to an unnamed temporary file (gone when closed), then read back as
-    `FileBytes`: a build's passage texts, kept out of memory."""
+    `FileBytes`: a build's passage texts and postings, kept out of memory.
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - handed on to FileBytes
+    `folder` should be on disk: the index cache's, when there is one. The system's
+    temporary folder is often a tmpfs, whose files are memory under another name.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._folder = folder
+        self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - handed on to FileBytes
         self._size = 0
 
     def append(self, data: np.ndarray | bytes) -> None:
@@ -81,6 +86,10 @@ class Spill:
         fd = os.dup(self._file.fileno())
         self._file.close()
         return FileBytes(fd, 0, self._size)
+
+    def another(self) -> Spill:
+        """A new spill in the same folder."""
+        return Spill(self._folder)
 
 
 def write_bytes(blob: Bytes, path: Path) -> None:

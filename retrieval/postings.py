@@ -11,6 +11,7 @@ passages stay sorted without sorting them all. Memory is the postings themselves
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -25,10 +26,11 @@ STEP = 1 << 20
 class PostingsBuilder:
     """Batches of passages in, one `SparseBM25` out."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill_to: Path | None = None) -> None:
         self.vocab: dict[str, int] = {}
         self._df = np.zeros(1024, dtype=np.int64)
-        self._spill = Spill()  # each batch's terms, passages and counts (int32), in order
+        # each batch's terms, passages and counts (int32), in order, on disk (see Spill)
+        self._spill = Spill(spill_to)
         self._sizes: list[int] = []  # postings per batch
         self._lengths: list[np.ndarray] = []
         self._n_docs = 0
@@ -79,7 +81,7 @@ class PostingsBuilder:
     def _steps(self) -> Iterator[tuple[np.ndarray, ...]]:
         """The batches read back in steps of about STEP postings, in passage order."""
         spilled = self._spill.bytes()
-        sizes, self._sizes, self._spill = self._sizes, [], Spill()
+        sizes, self._sizes, self._spill = self._sizes, [], self._spill.another()
         start = batch = 0
         while batch < len(sizes):
             end, count = batch + 1, sizes[batch]

@@ -163,8 +163,8 @@ class TableBuilder:
     """One-report tables appended in order (a build's), their texts written to a temporary
     file as they come instead of held: 600 MB at a million passages."""
 
-    def __init__(self) -> None:
-        self._texts = Spill()
+    def __init__(self, spill_to: Path | None = None) -> None:
+        self._texts = Spill(spill_to)
         self._sections = _Sections()
         self._ids: list[np.ndarray] = []
         self._ends: list[np.ndarray] = []
