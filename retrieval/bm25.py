@@ -139,10 +139,10 @@ class SparseBM25:
         go of Python's lock; 2.7 s → 1.1 s at a million passages on 2 cores).
         """
         out = np.empty(len(self.post_docs), dtype=np.float64)
+        chunks = list(self._chunks())
         with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            for (first, last), weights in zip(
-                self._chunks(), pool.map(lambda c: self._weigh(*c), self._chunks()), strict=True
-            ):
+            weighed = pool.map(lambda c: self._weigh(*c), chunks)
+            for (first, last), weights in zip(chunks, weighed, strict=True):
                 out[int(self.starts[first]) : int(self.starts[last])] = weights
         return out, self._term_base()
 

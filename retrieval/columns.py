@@ -71,7 +71,6 @@ class Spill:
     """
 
     def __init__(self, folder: Path | None = None) -> None:
-        self._folder = folder
         self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - handed on to FileBytes
         self._size = 0
 
@@ -86,10 +85,6 @@ class Spill:
         fd = os.dup(self._file.fileno())
         self._file.close()
         return FileBytes(fd, 0, self._size)
-
-    def another(self) -> Spill:
-        """A new spill in the same folder."""
-        return Spill(self._folder)
 
 
 def write_bytes(blob: Bytes, path: Path) -> None:

@@ -58,7 +58,7 @@ class PostingsBuilder:
         self._n_docs += len(lengths)
 
     def build(self, params: BM25Params) -> SparseBM25:
-        """The postings laid out by term; the builder is empty afterwards."""
+        """The postings laid out by term (once: the builder is spent afterwards)."""
         df = self._df[: len(self.vocab)]
         starts = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
         post_docs = np.empty(int(starts[-1]), dtype=np.int32)
@@ -81,7 +81,7 @@ class PostingsBuilder:
     def _steps(self) -> Iterator[tuple[np.ndarray, ...]]:
         """The batches read back in steps of about STEP postings, in passage order."""
         spilled = self._spill.bytes()
-        sizes, self._sizes, self._spill = self._sizes, [], self._spill.another()
+        sizes, self._sizes = self._sizes, []
         start = batch = 0
         while batch < len(sizes):
             end, count = batch + 1, sizes[batch]

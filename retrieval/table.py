@@ -58,14 +58,6 @@ class PassageTable(Sequence[Passage]):
         )
 
     @classmethod
-    def concat(cls, parts: Sequence[PassageTable], sources: list[str]) -> PassageTable:
-        """Join one-report tables in order; part i's passages belong to sources[i]."""
-        builder = TableBuilder()
-        for part in parts:
-            builder.add(part)
-        return builder.build(sources)
-
-    @classmethod
     def gather(
         cls, runs: Sequence[tuple[PassageTable, int, int]], sources: list[str]
     ) -> PassageTable:
