@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from . import query as query_module
-from . import relevance
+from . import related, relevance
 from .index import Index
 from .text import to_simplified
 
@@ -91,6 +91,7 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
 
     return {
         "all ideas on": contextlib.nullcontext,
+        "no related words": lambda: _patched(related, "MIN_SIMILARITY", 2.0),
         "no question scaffolding list": lambda: _patched(pipeline, "question_words", frozenset()),
         "no possibly-relevant tier": lambda: _patched(relevance, "WEAK_COVERAGE", 2.0),
         "any sub-word holds a word (no heads)": lambda: _patched(

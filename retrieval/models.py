@@ -61,6 +61,8 @@ class Query:
     # covers, whether it is the word's head), the word itself last.
     groups: tuple[tuple[tuple[str, float, bool], ...], ...] = ()
     topic: str = ""  # the question without the places and years it names
+    # BM25 weight of terms that are not the asker's own words (related words, `related`)
+    weights: tuple[tuple[str, float], ...] = ()
 
     @property
     def places(self) -> tuple[str, ...]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from . import related
 from .gazetteer import gazetteer
 from .models import Query, Report
 from .text import TextPipeline, normalize
@@ -119,11 +120,42 @@ def _without_scaffolding(
     return (*parts, group[-1])
 
 
-def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Query:
+def _with_related(
+    groups: tuple[tuple[tuple[str, float, bool], ...], ...],
+    known: Callable[[str], bool],
+    pipeline: TextPipeline,
+) -> tuple[tuple[tuple[tuple[str, float, bool], ...], ...], dict[str, float]]:
+    """Each content word's group with the related words the corpus holds (律师 → 法官…),
+    each covering `related.CREDIT` × similarity of the word and never its head; and
+    their BM25 weights (`related.WEIGHT` × similarity)."""
+    table = related.related_words()
+    taken = {part[0] for group in groups for part in group}
+    weights: dict[str, float] = {}
+    out = []
+    for group in groups:
+
+        def keep(word: str) -> bool:
+            return known(word) and word not in taken and word not in pipeline.question_words
+
+        near = table.near(group[-1][0], keep)
+        for word, similarity in near:
+            taken.add(word)
+            weights[word] = related.WEIGHT * similarity
+        out.append((*((w, related.CREDIT * s, False) for w, s in near), *group))
+    return tuple(out), weights
+
+
+def parse_question(
+    question: str,
+    places: Places,
+    pipeline: TextPipeline,
+    known: Callable[[str], bool] | None = None,
+) -> Query:
     """Split a question into content words and the township/county/year filters it names.
 
     Scaffolding (`pipeline.question_words`: 有没有, 别的镇, 做法…) is dropped from the
-    content words but kept in `topic`, which follow-up questions reuse.
+    content words but kept in `topic`, which follow-up questions reuse. With `known`
+    (whether the corpus holds a word), content words bring in their related words.
     """
     towns, counties, text = _places_in(normalize(question), places, pipeline)
     years = [int(y) for y in _YEAR.findall(text)]
@@ -136,10 +168,14 @@ def parse_question(question: str, places: Places, pipeline: TextPipeline) -> Que
         for g in pipeline.word_groups(text)
         if g[-1][0] not in pipeline.question_words
     )
+    weights: dict[str, float] = {}
+    if known is not None:
+        groups, weights = _with_related(groups, known, pipeline)
     return Query(
         text=question,
         terms=tuple(part[0] for group in groups for part in group),
         groups=groups,
+        weights=tuple(weights.items()),
         topic=" ".join(text.split()),
         townships=tuple(towns),
         counties=tuple(counties),

@@ -1,0 +1,144 @@
+"""Related words: a question in everyday words finds the report that words it otherwise,
+and never at the cost of the asker's own words or of refusing off-topic questions."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from retrieval import build_index, to_simplified
+from retrieval.related import MIN_SIMILARITY, PER_WORD, TABLE, RelatedWords, related_words
+
+from .conftest import ROOT
+
+CALIBRATION = ROOT / "data" / "calibration" / "relevance.jsonl"
+
+REPORT = "{town}2024年法治政府建设情况报告\n一、主要做法\n(一)普法宣传\n{body}\n"
+
+
+def test_table_lists_nearest_words_above_the_threshold():
+    table = related_words()
+    assert len(table) > 50_000
+    near = table.of("过期")
+    assert ("失效", 0.61) in near
+    similarities = [s for _, s in near]
+    assert similarities == sorted(similarities, reverse=True)
+    assert min(similarities) >= MIN_SIMILARITY
+    assert table.of("不是一个词") == ()
+
+
+def test_table_is_committed_as_generated():
+    """The file is what `python -m retrieval related` writes: gzip without a name or a
+    time in its header (so regenerating it changes nothing), one word per line."""
+    raw = TABLE.read_bytes()
+    assert raw[4:8] == b"\0\0\0\0"  # mtime 0
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    words = [line.split("\t", 1)[0] for line in lines]
+    assert len(words) == len(set(words))
+
+
+def test_everyday_words_find_the_words_reports_use(seed_index):
+    """押韵的小段子 is what a report calls 顺口溜: without related words this question found
+    nothing at all."""
+    result = seed_index.search("村里用广播放押韵的小段子宣传法律，有这么搞的镇吗？")
+    top = result.hits[0]
+    assert top.report.township_simplified == "峰灵镇"
+    assert "顺口溜" in top.passage.text and "押韵" not in top.passage.text
+    assert "顺口溜" in top.matched
+
+
+def test_related_words_weigh_below_the_askers_own_words(tmp_path: Path):
+    """A passage with the asker's word ranks above one with a related word (律师 → 法官),
+    and a passage holding only related words is not an answer."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    bodies = {
+        "青山镇": "组织律师进村开展法治讲座12场。",
+        "绿水镇": "组织法官进村开展法治讲座12场。",
+        "白石镇": "组织法官进村开展调研。",
+    }
+    for n, (town, body) in enumerate(bodies.items()):
+        (corpus / f"{n}.txt").write_text(REPORT.format(town=town, body=body), "utf-8")
+    index = build_index(corpus, cache_dir=None, workers=1)
+    assert ("法官", 0.79) in related_words().of("律师")
+    towns = [h.report.township for h in index.search("律师讲座").hits]
+    assert towns[:2] == ["青山镇", "绿水镇"]
+    assert index.search("律师").hits[0].report.township == "青山镇"
+    assert [h.report.township for h in index.search("律师").hits] == ["青山镇"]
+
+
+def test_off_topic_questions_stay_refused_with_related_words(seed_index):
+    """Related words of 贷款, 天气, 比分… exist in the reports' vocabulary (信贷, 气候…),
+    but relevance still needs one of the asker's own words."""
+    for question in (
+        "想办个人消费贷款，哪家银行利息最低？",
+        "明天县城下不下雨，要不要带伞？",
+        "昨晚国足那场比赛比分是多少？",
+    ):
+        assert seed_index.search(question).hits == (), question
+
+
+def test_a_question_word_brings_at_most_per_word_related_words_the_corpus_holds(seed_index):
+    query = seed_index.parse("律师怎么讲课")
+    own = {g[-1][0] for g in query.groups}
+    brought = [t for t, _ in query.weights]
+    assert brought and not own & set(brought)
+    assert all(t in seed_index.bm25.vocab for t in brought)
+    assert len(brought) <= PER_WORD * len(own)
+
+
+def test_missing_table_means_no_related_words(tmp_path: Path):
+    empty = related_words(tmp_path / "absent.tsv.gz")
+    assert len(empty) == 0 and empty.near("律师", lambda w: True) == []
+
+
+def test_near_skips_what_the_corpus_lacks_and_stops_at_the_limit():
+    table = RelatedWords({"律师": "法官:0.79 检察官:0.70 法庭:0.69 法律:0.55"})
+    assert table.near("律师", lambda w: w != "法官", limit=1) == [("检察官", 0.7)]
+    assert table.near("律师", lambda w: True) == [("法官", 0.79), ("检察官", 0.7), ("法庭", 0.69)]
+    assert table.near("律师", lambda w: w == "法律") == []  # below MIN_SIMILARITY
+
+
+def test_generator_refuses_a_file_it_does_not_know(tmp_path: Path):
+    from retrieval.related import read_vectors
+
+    bogus = tmp_path / "test.model"
+    bogus.write_bytes(gzip.compress(b"not a pickle"))
+    with pytest.raises(ValueError, match="sha256"):
+        read_vectors(bogus)
+
+
+def test_related_words_answer_calibration_questions_plain_words_miss(seed_index, monkeypatch):
+    """The gap behind the setting (data/calibration/related.tsv): related words answer a
+    calibration question that the asker's words alone do not, and the off-topic ones
+    stay refused either way."""
+    import json
+
+    from retrieval import related
+
+    questions = [json.loads(line) for line in CALIBRATION.read_text("utf-8").splitlines()]
+
+    def answered() -> set[str]:
+        return {
+            q["id"]
+            for q in questions
+            if q["gold"]
+            and any(
+                g["has"] in to_simplified(h.passage.text)
+                and (h.report.township_simplified or "").startswith(g["town"].rstrip("镇乡"))
+                for h in seed_index.search(q["q"]).hits
+                for g in q["gold"]
+            )
+        }
+
+    def refused() -> bool:
+        return all(not seed_index.search(q["q"]).hits for q in questions if not q["gold"])
+
+    with_related = answered()
+    assert refused()
+    monkeypatch.setattr(related, "MIN_SIMILARITY", 2.0)  # no word is that similar
+    without = answered()
+    assert refused()
+    assert without < with_related
