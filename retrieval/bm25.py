@@ -124,6 +124,11 @@ class SparseBM25:
         df = self.df[t] if t is not None else 0.0
         return math.log((self.n_docs + 1) / (df + 0.5))
 
+    def frequency(self, term: str) -> int:
+        """How many passages hold the term."""
+        t = self.vocab.get(term)
+        return 0 if t is None else int(self.df[t])
+
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         t = self.vocab.get(term)
         if t is None:

@@ -68,7 +68,7 @@ class Index:
         return len(self.corpus.passages)
 
     def parse(self, question: str) -> Query:
-        return parse_question(question, self.places, self.pipeline, self.bm25.vocab.__contains__)
+        return parse_question(question, self.places, self.pipeline, self.bm25.frequency)
 
     def _allowed_reports(self, query: Query) -> np.ndarray | None:
         """Mask of reports the question's place filters allow (None: all). Years are

@@ -122,40 +122,51 @@ def _without_scaffolding(
 
 def _with_related(
     groups: tuple[tuple[tuple[str, float, bool], ...], ...],
-    known: Callable[[str], bool],
+    frequency: Callable[[str], int],
     pipeline: TextPipeline,
 ) -> tuple[tuple[tuple[tuple[str, float, bool], ...], ...], dict[str, float]]:
     """Each content word's group with the related words the corpus holds (律师 → 法官…),
     each covering `related.CREDIT` × similarity of the word and never its head; and
-    their BM25 weights (`related.WEIGHT` × similarity)."""
+    their BM25 weights (`related.WEIGHT` × similarity).
+
+    `frequency` is how many passages hold a word. Words the corpus uses least are served
+    first, and related words stop once the question has `related.MAX_TERMS` distinct
+    terms: search judges relevance from a table over every pattern of terms present,
+    which doubles with each term (a long question needs related words least).
+    """
     table = related.related_words()
     taken = {part[0] for group in groups for part in group}
-    weights: dict[str, float] = {}
-    out = []
-    for group in groups:
+    room = related.MAX_TERMS - len(taken)
+    near: dict[int, list[tuple[str, float]]] = {}
 
-        def keep(word: str) -> bool:
-            return known(word) and word not in taken and word not in pipeline.question_words
+    def keep(word: str) -> bool:
+        return word not in taken and word not in pipeline.question_words and frequency(word) > 0
 
-        near = table.near(group[-1][0], keep)
-        for word, similarity in near:
-            taken.add(word)
-            weights[word] = related.WEIGHT * similarity
-        out.append((*((w, related.CREDIT * s, False) for w, s in near), *group))
-    return tuple(out), weights
+    for n in sorted(range(len(groups)), key=lambda n: frequency(groups[n][-1][0])):
+        if room <= 0:
+            break
+        near[n] = table.near(groups[n][-1][0], keep, min(room, related.PER_WORD))
+        taken.update(word for word, _ in near[n])
+        room -= len(near[n])
+    weights = {w: related.WEIGHT * s for words in near.values() for w, s in words}
+    out = tuple(
+        (*((w, related.CREDIT * s, False) for w, s in near.get(n, ())), *group)
+        for n, group in enumerate(groups)
+    )
+    return out, weights
 
 
 def parse_question(
     question: str,
     places: Places,
     pipeline: TextPipeline,
-    known: Callable[[str], bool] | None = None,
+    frequency: Callable[[str], int] | None = None,
 ) -> Query:
     """Split a question into content words and the township/county/year filters it names.
 
     Scaffolding (`pipeline.question_words`: 有没有, 别的镇, 做法…) is dropped from the
-    content words but kept in `topic`, which follow-up questions reuse. With `known`
-    (whether the corpus holds a word), content words bring in their related words.
+    content words but kept in `topic`, which follow-up questions reuse. With `frequency`
+    (how many passages of the corpus hold a word), content words bring in related words.
     """
     towns, counties, text = _places_in(normalize(question), places, pipeline)
     years = [int(y) for y in _YEAR.findall(text)]
@@ -169,8 +180,8 @@ def parse_question(
         if g[-1][0] not in pipeline.question_words
     )
     weights: dict[str, float] = {}
-    if known is not None:
-        groups, weights = _with_related(groups, known, pipeline)
+    if frequency is not None:
+        groups, weights = _with_related(groups, frequency, pipeline)
     return Query(
         text=question,
         terms=tuple(part[0] for group in groups for part in group),

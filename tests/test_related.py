@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from retrieval import build_index, to_simplified
-from retrieval.related import MIN_SIMILARITY, PER_WORD, TABLE, RelatedWords, related_words
+from retrieval.related import (
+    MAX_TERMS,
+    MIN_SIMILARITY,
+    PER_WORD,
+    TABLE,
+    RelatedWords,
+    related_words,
+)
 
 from .conftest import ROOT
 
@@ -87,6 +94,20 @@ def test_a_question_word_brings_at_most_per_word_related_words_the_corpus_holds(
     assert brought and not own & set(brought)
     assert all(t in seed_index.bm25.vocab for t in brought)
     assert len(brought) <= PER_WORD * len(own)
+
+
+def test_long_questions_bring_related_words_only_up_to_max_terms(seed_index):
+    """Related words stop at MAX_TERMS distinct terms (search cost doubles per term), and
+    the words the corpus uses least get theirs first."""
+    question = "让老百姓进机关参观、当面听街道汇报工作的活动，谁搞过？"
+    query = seed_index.parse(question)
+    assert query.weights
+    assert len(set(query.terms)) <= MAX_TERMS
+    frequency = seed_index.bm25.frequency
+    served = [frequency(g[-1][0]) for g in query.groups if not g[0][2]]  # led by a related word
+    unserved = [frequency(g[-1][0]) for g in query.groups if g[0][2]]
+    assert served and unserved  # the cap left some words without related words
+    assert max(served) <= max(unserved)
 
 
 def test_missing_table_means_no_related_words(tmp_path: Path):
