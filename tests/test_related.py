@@ -7,6 +7,8 @@ import gzip
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from retrieval import build_index, to_simplified
 from retrieval.related import (
@@ -36,14 +38,15 @@ def test_table_lists_nearest_words_above_the_threshold():
     assert table.of("不是一个词") == ()
 
 
-def test_table_is_committed_as_generated():
-    """The file is what `python -m retrieval related` writes: gzip without a name or a
-    time in its header (so regenerating it changes nothing), one word per line."""
-    raw = TABLE.read_bytes()
-    assert raw[4:8] == b"\0\0\0\0"  # mtime 0
-    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+def test_table_is_sorted_one_line_per_word_so_every_word_is_found():
+    """The lookup is a binary search over the file: it needs the lines in code-point order,
+    one per word; every listed word must then be found, first and last included."""
+    lines = TABLE.read_text("utf-8").splitlines()
     words = [line.split("\t", 1)[0] for line in lines]
-    assert len(words) == len(set(words))
+    assert words == sorted(set(words))
+    table = related_words()
+    for word in [*words[:3], *words[len(words) // 2 : len(words) // 2 + 3], *words[-3:]]:
+        assert table.of(word), word
 
 
 def test_everyday_words_find_the_words_reports_use(seed_index):
@@ -111,12 +114,14 @@ def test_long_questions_bring_related_words_only_up_to_max_terms(seed_index):
 
 
 def test_missing_table_means_no_related_words(tmp_path: Path):
-    empty = related_words(tmp_path / "absent.tsv.gz")
+    empty = related_words(tmp_path / "absent.tsv")
     assert len(empty) == 0 and empty.near("律师", lambda w: True) == []
+    (tmp_path / "empty.tsv").write_bytes(b"")
+    assert related_words(tmp_path / "empty.tsv").of("律师") == ()
 
 
 def test_near_skips_what_the_corpus_lacks_and_stops_at_the_limit():
-    table = RelatedWords({"律师": "法官:0.79 检察官:0.70 法庭:0.69 法律:0.55"})
+    table = RelatedWords("律师\t法官:0.79 检察官:0.70 法庭:0.69 法律:0.55\n".encode())
     assert table.near("律师", lambda w: w != "法官", limit=1) == [("检察官", 0.7)]
     assert table.near("律师", lambda w: True) == [("法官", 0.79), ("检察官", 0.7), ("法庭", 0.69)]
     assert table.near("律师", lambda w: w == "法律") == []  # below MIN_SIMILARITY
@@ -163,3 +168,13 @@ def test_related_words_answer_calibration_questions_plain_words_miss(seed_index,
     without = answered()
     assert refused()
     assert without < with_related
+
+
+@given(st.sets(st.text(alphabet="律师法官押韵ab", min_size=1, max_size=4), max_size=30), st.data())
+def test_binary_search_finds_exactly_the_listed_words(words, data):
+    listed = sorted(words)
+    table = RelatedWords("".join(f"{w}\t近:0.70\n" for w in listed).encode())
+    for word in listed:
+        assert table.of(word) == (("近", 0.7),)
+    other = data.draw(st.text(alphabet="律师法官押韵abc", min_size=1, max_size=5))
+    assert bool(table.of(other)) == (other in words)
