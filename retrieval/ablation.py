@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import index as index_module
 from . import query as query_module
 from . import related, relevance
 from .index import Index
@@ -92,6 +93,9 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
     return {
         "all ideas on": contextlib.nullcontext,
         "no related words": lambda: _patched(related, "MIN_SIMILARITY", 2.0),
+        "ranked by BM25 alone (not × coverage)": lambda: _patched(
+            index_module, "rank_key", lambda scores, coverage: scores
+        ),
         "no question scaffolding list": lambda: _patched(pipeline, "question_words", frozenset()),
         "no possibly-relevant tier": lambda: _patched(relevance, "WEAK_COVERAGE", 2.0),
         "any sub-word holds a word (no heads)": lambda: _patched(

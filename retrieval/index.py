@@ -6,6 +6,7 @@ search in progress always sees one consistent corpus.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,13 @@ from .text import TextPipeline
 # Unless the question names a town, no report takes more than this many of each five places.
 PER_REPORT = 2
 WINDOW = 5
+
+
+def rank_key(scores: np.ndarray, coverage: np.ndarray) -> np.ndarray:
+    """What relevant passages are ranked by (ties by BM25 score alone): BM25 times the
+    share of the question's content covered. On the calibration set mrr@5 0.777 → 0.815
+    against BM25 alone, dev unchanged at 1.000 (README, ablation table)."""
+    return scores * coverage
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,9 @@ class Index:
         """The best relevant passages for a question, best first.
 
         Relevant passages come first; only when there are none, possibly relevant ones
-        (see `relevance`).
+        (see `relevance`). They rank by BM25 score times the share of the question's
+        content they cover: a passage that repeats one word of the question does not
+        outrank one that answers more of it.
         """
         query = self.parse(question) if isinstance(question, str) else question
         allowed = self._allowed_reports(query)
@@ -103,7 +113,7 @@ class Index:
         presence = np.zeros(len(self), dtype=f"uint{bits}")
         # whole corpus, then filter
         scores, constant = self.bm25.score(terms, presence, dict(query.weights))
-        level = self._levels(query, distinct, presence)
+        level, coverage = self._judge(query, distinct, presence)
         candidates = np.flatnonzero(level)  # at least possibly relevant
         if allowed is not None:
             candidates = candidates[allowed[self.report_of[candidates]]]
@@ -116,9 +126,11 @@ class Index:
         total = len(candidates)
         wanted = offset + top_k
         pool = max(wanted * 20, 100)  # enough to spread a page across towns
+        rank = rank_key(scores[candidates], coverage(candidates))
         if len(candidates) > pool:
-            candidates = candidates[np.argpartition(-scores[candidates], pool - 1)[:pool]]
-        ranked = candidates[np.lexsort((candidates, -scores[candidates]))]
+            best = np.argpartition(-rank, pool - 1)[:pool]
+            candidates, rank = candidates[best], rank[best]
+        ranked = candidates[np.lexsort((candidates, -scores[candidates], -rank))]
         if not query.townships:
             ranked = self._spread(ranked, wanted)
         hits = tuple(
@@ -127,19 +139,25 @@ class Index:
         )
         return SearchResult(query, hits, total)
 
-    def _levels(self, query: Query, distinct: list[str], presence: np.ndarray) -> np.ndarray:
-        """Per passage, NONE, WEAK or STRONG (see `relevance`): one lookup in a table of
+    def _judge(
+        self, query: Query, distinct: list[str], presence: np.ndarray
+    ) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+        """Per passage, NONE, WEAK or STRONG (see `relevance`), and a function giving the
+        share of the question's content given passages cover. One lookup in a table of
         every presence pattern when the question has few terms (nearly always)."""
         words = content_words(query, self.bm25, self.pipeline)
         town_named = bool(query.townships)
         if len(distinct) <= TABLE_BITS:
-            return levels(words, distinct, town_named)[presence]
+            level, covered = levels(words, distinct, town_named)
+            return level[presence], lambda passages: covered[presence[passages]]
         held = np.flatnonzero(presence)
         verdict = judge(words, distinct, presence[held].astype(np.uint64), town_named)
         level = np.zeros(len(presence), dtype=np.uint8)
         level[held[verdict.weak]] = WEAK
         level[held[verdict.strong]] = STRONG
-        return level
+        coverage = np.zeros(len(presence))
+        coverage[held] = verdict.coverage
+        return level, coverage.__getitem__
 
     def _in_years(self, candidates: np.ndarray, years: tuple[int, ...]) -> np.ndarray:
         """Candidates a year filter keeps: passages of reports covering one of the years,

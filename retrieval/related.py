@@ -39,7 +39,7 @@ TABLE = DATA_DIR / "related.tsv"
 MIN_SIMILARITY = 0.6
 PER_WORD = 3  # related words a question word brings in (those the corpus holds)
 # related words stop once a question has this many distinct terms (the relevance table
-# has 2^terms entries: `index.Index._levels`); measured in data/calibration/related.tsv
+# has 2^terms entries: `index.Index._judge`); measured in data/calibration/related.tsv
 MAX_TERMS = 12
 STORED = 20  # neighbours kept per word in the table, before the corpus is known
 CREDIT = 0.5  # share of a word a related word covers, times its similarity

@@ -89,13 +89,16 @@ TABLE_BITS = 16
 NONE, WEAK, STRONG = 0, 1, 2
 
 
-def levels(words: list[ContentWord], distinct: list[str], town_named: bool) -> np.ndarray:
-    """For every presence pattern of up to TABLE_BITS terms: NONE, WEAK or STRONG."""
+def levels(
+    words: list[ContentWord], distinct: list[str], town_named: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every presence pattern of up to TABLE_BITS terms: NONE, WEAK or STRONG, and the
+    share of the question's content weight it covers."""
     if len(distinct) > TABLE_BITS:
         raise ValueError(f"a table for {len(distinct)} terms would be too large")
     patterns = np.arange(1 << len(distinct), dtype=np.uint64)
-    strong, weak, _ = _verdicts(words, distinct, patterns, town_named)
-    return np.where(strong, STRONG, np.where(weak, WEAK, NONE)).astype(np.uint8)
+    strong, weak, coverage = _verdicts(words, distinct, patterns, town_named)
+    return np.where(strong, STRONG, np.where(weak, WEAK, NONE)).astype(np.uint8), coverage
 
 
 def _verdicts(

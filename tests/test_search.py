@@ -148,3 +148,30 @@ def test_cli_json_contract():
 def test_cli_human_output():
     out = _cli("首违不罚")
     assert "峰灵镇（巫溪县，2025年）" in out
+
+
+def test_a_passage_answering_more_of_the_question_outranks_one_repeating_part_of_it(
+    tmp_path, monkeypatch
+):
+    """青山镇 says 无人机巡查 four times, 绿水镇 says it once and adds the 普法宣传 the
+    question asks about: BM25 alone puts 青山镇 first; ranking by BM25 × coverage does not."""
+    from retrieval import build_index
+    from retrieval import index as index_module
+
+    bodies = {
+        "青山镇": "无人机巡查河道。无人机巡查山林。无人机巡查工地。无人机巡查农田。",
+        "绿水镇": "用无人机巡查河道，同时开展普法宣传，群众反映良好，效果明显，今后继续坚持。",
+        "白石镇": "开展普法宣传。",
+        "红岩镇": "开展矛盾调解。",
+        "黄土镇": "开展执法检查。",
+    }
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, (town, body) in enumerate(bodies.items()):
+        text = f"{town}2024年法治政府建设情况报告\n一、主要做法\n(一)基层治理\n{body}\n"
+        (corpus / f"{n}.txt").write_text(text, "utf-8")
+    index = build_index(corpus, cache_dir=None, workers=1)
+    question = "无人机巡查时怎么做普法宣传"
+    assert _towns(index.search(question))[:2] == ["绿水镇", "青山镇"]
+    monkeypatch.setattr(index_module, "rank_key", lambda scores, coverage: scores)
+    assert _towns(index.search(question))[:2] == ["青山镇", "绿水镇"]
