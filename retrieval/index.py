@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bm25 import BM25Params, SparseBM25
+from .bm25 import SparseBM25
 from .corpus import Corpus
-from .models import Hit, Passage, Query
+from .models import Hit, Query
 from .query import Places, parse_question
 from .relevance import STRONG, TABLE_BITS, WEAK, content_words, judge, levels
 from .text import TextPipeline
@@ -42,11 +42,6 @@ class SearchResult:
         return bool(self.hits) and all(h.weak for h in self.hits)
 
 
-def passage_tokens(pipeline: TextPipeline, passage: Passage) -> list[str]:
-    """What a passage is matched on: its heading path and its text."""
-    return pipeline.tokens(passage.section) + pipeline.tokens(passage.text)
-
-
 class Index:
     """Passages of a corpus with their BM25 postings. Immutable once built."""
 
@@ -64,13 +59,6 @@ class Index:
         self._county_of = np.array([r.county or "" for r in reports], dtype=object)
         self._year_of = np.array([r.year or 0 for r in reports], dtype=np.int32)
         self._years_named: dict[int, np.ndarray] = {}
-
-    @classmethod
-    def from_corpus(
-        cls, corpus: Corpus, pipeline: TextPipeline, params: BM25Params | None = None
-    ) -> Index:
-        tokens = [passage_tokens(pipeline, p) for p in corpus.passages]
-        return cls(corpus, pipeline, SparseBM25.from_tokens(tokens, params or BM25Params()))
 
     def __len__(self) -> int:
         return len(self.corpus.passages)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import Index, default_pipeline, load_corpus
+from retrieval import Index, build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -17,7 +17,8 @@ DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 
 @pytest.fixture(scope="session")
 def seed_index() -> Index:
-    return Index.from_corpus(load_corpus(SEEDS), default_pipeline())
+    """The seeds' index, assembled as production assembles every index (no cache)."""
+    return build_index(SEEDS, cache_dir=None, workers=1)
 
 
 @pytest.fixture

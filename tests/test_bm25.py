@@ -7,7 +7,6 @@ import pytest
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from retrieval import BM25Params, SparseBM25
-from retrieval.index import passage_tokens
 
 from .conftest import dev_questions
 
@@ -16,7 +15,10 @@ REFERENCE = {"okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
 
 @pytest.fixture(scope="module")
 def docs(seed_index):
-    return [passage_tokens(seed_index.pipeline, p) for p in seed_index.corpus.passages]
+    pipeline = seed_index.pipeline  # what build.py indexes: heading path, then text
+    return [
+        pipeline.tokens(p.section) + pipeline.tokens(p.text) for p in seed_index.corpus.passages
+    ]
 
 
 @pytest.mark.parametrize("variant", sorted(REFERENCE))

@@ -5,6 +5,7 @@ shortcut must step aside whenever it cannot be trusted."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,6 @@ import pytest
 
 from bot.service import SearchService
 from retrieval import Index, build_index
-from retrieval.corpus import load_corpus
 from retrieval.refresh import REFRESH_BYTES, persist, refresh
 
 from .conftest import SEEDS
@@ -82,7 +82,7 @@ def test_it_steps_aside_for_big_changes_and_indexes_without_file_keys(corpus_cop
     text = big.read_text("utf-8")
     big.write_text(text * (REFRESH_BYTES // len(text.encode()) + 1), "utf-8")
     assert refresh(serving, corpus_copy, cache) is None  # tokenised in a subprocess instead
-    unknown = Index.from_corpus(load_corpus(corpus_copy), serving.pipeline)
+    unknown = Index(replace(serving.corpus, origin=None), serving.pipeline, serving.bm25)
     assert refresh(unknown, corpus_copy, cache) is None  # read without keys: nothing to compare
 
 
