@@ -37,8 +37,10 @@ def _render(service: SearchService, result: SearchResult, script: str, page: int
 
 
 def _highlights(service: SearchService, result: SearchResult, hit: Hit) -> list[str]:
-    """Words to bold: the question's whole words the passage holds, else the parts it holds."""
+    """Words to bold: the question's whole words and the related words (押韵的小段子 →
+    顺口溜) the passage holds, else the parts of words it holds."""
     words = {group[-1][0] for group in result.query.groups}
+    words.update(term for term, _ in result.query.weights)
     whole = [t for t in hit.matched if t in words]
     return service.index.pipeline.surface_forms(whole or hit.matched)
 

@@ -93,6 +93,15 @@ async def test_private_question_gets_cited_passages(bot, fake, settings):
     assert {c["command"] for c in commands} >= {"ask", "towns", "help", "reload", "stats"}
 
 
+async def test_a_question_in_everyday_words_shows_the_reports_word_in_bold(bot, fake):
+    """押韵的小段子 is what 峰灵镇's report calls 顺口溜: the answer bolds the report's word,
+    so the reader sees what matched."""
+    question = "村里用广播放押韵的小段子宣传法律，有这么搞的镇吗？"
+    fake.send_text(question, chat_id=ADMIN, user_id=ADMIN)
+    (reply,) = await fake.wait_for()
+    assert "<b>峰灵镇</b>" in reply["text"] and "<b>顺口溜</b>" in reply["text"]
+
+
 async def test_group_ask_with_bot_name_and_empty_ask(bot, fake):
     fake.send_text(f"/ask@{BOT_USERNAME} 首违不罚 轻微免罚清单", chat_id=GROUP, user_id=STAFF)
     (answer,) = await fake.wait_for()
