@@ -91,7 +91,9 @@ class RelatedWords:
     ) -> list[tuple[str, float]]:
         """Up to `limit` (`PER_WORD`) related words that `keep` accepts (e.g. the corpus
         holds them), at least `MIN_SIMILARITY` similar."""
-        limit = limit or PER_WORD
+        limit = PER_WORD if limit is None else limit
+        if limit <= 0:
+            return []
         out = []
         for other, similarity in self.of(word):
             if similarity >= MIN_SIMILARITY and keep(other):
@@ -150,12 +152,11 @@ def neighbours(
         for r, row in enumerate(top):
             i = lo + r
             row = row[np.argsort(-sims[r, row], kind="stable")]
-            near = [
-                (norm[j], round(float(sims[r, j]), 2))
-                for j in row
-                if j != i and sims[r, j] >= MIN_SIMILARITY and norm[j] != norm[i]
-            ]
-            yield norm[i], list(dict(near).items())[:stored]
+            near: dict[str, float] = {}  # two spellings of one word: the nearer counts
+            for j in row:
+                if j != i and sims[r, j] >= MIN_SIMILARITY and norm[j] != norm[i]:
+                    near.setdefault(norm[j], round(float(sims[r, j]), 2))
+            yield norm[i], list(near.items())[:stored]
 
 
 def generate(vectors_path: Path, out: Path = TABLE, stored: int = STORED) -> int:
