@@ -12,7 +12,15 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from retrieval import Hit, Query, Report, SearchResult, to_simplified, to_traditional
+from retrieval import (
+    Hit,
+    Query,
+    Report,
+    ReportTable,
+    SearchResult,
+    to_simplified,
+    to_traditional,
+)
 from retrieval.text import normalize
 
 from .callbacks import ButtonSigner
@@ -120,15 +128,15 @@ def corpus_summary(reports: Sequence[Report]) -> str:
     return f"{towns}，{more}报告"
 
 
-def no_hits_html(query: Query, reports: Sequence[Report], script: str) -> str:
+def no_hits_html(query: Query, reports: ReportTable, script: str) -> str:
     """Say plainly that nothing was found, what the corpus holds, and what to try."""
     q = html.escape(query.text.strip()[:100])
     lines = [f"没有找到与“{q}”相关的内容。"]
-    known_towns = {r.township_simplified for r in reports}
+    known_towns = set(reports.column("township_simplified"))  # one column, not every report
     missing = [p for p in query.unknown_places if p not in known_towns]
     if missing:
         lines.append(f"语料中没有{html.escape('、'.join(missing))}的报告。")
-    years = {r.year for r in reports}
+    years = set(reports.years.tolist())
     if query.years and not set(query.years) & years:
         lines.append(f"语料中没有 {'、'.join(map(str, query.years))} 年的报告。")
     lines.append(f"现有：{html.escape(corpus_summary(reports))}。")

@@ -6,6 +6,7 @@ from .corpus import Corpus, load_corpus, parse_report
 from .index import Index, SearchResult
 from .models import Hit, Passage, Query, Report, SkippedFile
 from .query import follow_up
+from .reports import ReportTable
 from .text import TextPipeline, default_pipeline, is_traditional, to_simplified, to_traditional
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Passage",
     "Query",
     "Report",
+    "ReportTable",
     "SearchResult",
     "SkippedFile",
     "SparseBM25",

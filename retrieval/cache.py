@@ -22,6 +22,7 @@ from .bm25 import BM25Params, SparseBM25
 from .build import FileEntry, Stat
 from .corpus import Corpus, Origin
 from .index import Index
+from .reports import ReportTable
 from .table import PassageTable
 from .text import TextPipeline
 
@@ -37,7 +38,7 @@ def writable_folder(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-_FORMAT = 4
+_FORMAT = 6
 
 
 class IndexCache:
@@ -78,22 +79,25 @@ class IndexCache:
                 path.unlink(missing_ok=True)
 
     # --- what the last build saw of each file ----------------------------------------------
-    def load_stats(self) -> dict[str, tuple[Stat, str, str]]:
-        """Per file: (size, mtime_ns, inode), salt digest and key, as `scan` recorded them."""
+    def load_stats(self, salt: str | None = None) -> dict[str, tuple[Stat, str, str]]:
+        """Per file: (size, mtime_ns, inode), catalog row and key, as `scan` recorded them
+        under `build.file_salt` (none when recorded under another; any when None)."""
         try:
             with (self.folder / "stats.pkl").open("rb") as f:
-                records = pickle.load(f)
-            return records if isinstance(records, dict) else {}
+                saved = pickle.load(f)
+            if not (isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[1], dict)):
+                return {}  # an older layout
+            return saved[1] if salt is None or saved[0] == salt else {}
         except OSError:  # none yet, or the cache folder is unusable (said elsewhere)
             return {}
         except Exception as exc:  # damaged: every file is read and hashed again
             log.warning("ignoring damaged file stats in %s: %s", self.folder, exc)
             return {}
 
-    def save_stats(self, records: dict[str, tuple[Stat, str, str]]) -> None:
+    def save_stats(self, records: dict[str, tuple[Stat, str, str]], salt: str) -> None:
         tmp = self.folder / f".stats.{uuid.uuid4().hex}.tmp"
         with tmp.open("wb") as f:
-            pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((salt, records), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.folder / "stats.pkl")
 
     # --- snapshot of the whole index ----------------------------------------------------
@@ -105,12 +109,12 @@ class IndexCache:
         tmp = self.folder / f".snapshot.{uuid.uuid4().hex}"
         tmp.mkdir(parents=True)
         index.bm25.save(tmp)
+        index.corpus.reports.save(tmp)
         meta = {
             "format": _FORMAT,
             "key": origin.key,
             "files": origin.files,
             "terms": list(index.bm25.vocab),
-            "reports": index.corpus.reports,
             "skipped": index.corpus.skipped,
             "table": index.corpus.passages.save(tmp),
         }
@@ -152,18 +156,21 @@ class IndexCache:
             }
             bm25 = SparseBM25.from_arrays(meta["terms"], arrays, params)
             table = PassageTable.load(self.snapshot, meta["table"])
-            _check(bm25, table, len(meta["reports"]))
+            reports = ReportTable.load(self.snapshot)
+            _check(bm25, table, reports)
             origin = Origin(meta["key"], tuple(map(tuple, meta["files"])))
-            corpus = Corpus(tuple(meta["reports"]), table, tuple(meta["skipped"]), origin)
+            corpus = Corpus(reports, table, tuple(meta["skipped"]), origin)
             return Index(corpus, pipeline, bm25)
         except Exception as exc:  # damaged snapshot: rebuild rather than serve garbage
             log.warning("ignoring damaged index snapshot in %s: %s", self.snapshot, exc)
             return None
 
 
-def _check(bm25: SparseBM25, table: PassageTable, n_reports: int) -> None:
+def _check(bm25: SparseBM25, table: PassageTable, reports: ReportTable) -> None:
     """Cheap consistency checks that catch truncated or mismatched files."""
-    n = len(table)
+    n, n_reports = len(table), len(reports)
+    if len(table.sources) != n_reports:
+        raise ValueError("reports and passages disagree")
     if bm25.n_docs != n or int(bm25.starts[-1]) != len(bm25.post_docs):
         raise ValueError("postings and passages disagree")
     if len(bm25.post_tf) != len(bm25.post_docs):

@@ -15,6 +15,7 @@ from .metadata import extract
 from .models import Passage, Report, SkippedFile
 from .passages import split_passages
 from .reading import UnreadableReport, corpus_files, decode_report, read_report_text
+from .reports import ReportTable
 from .table import PassageTable
 from .text import to_simplified
 
@@ -34,7 +35,7 @@ class Origin:
 class Corpus:
     """Reports in file-name order, their passages in reading order, and what was skipped."""
 
-    reports: tuple[Report, ...]
+    reports: ReportTable
     passages: PassageTable
     skipped: tuple[SkippedFile, ...]
     origin: Origin | None = None  # None when read without the index cache
@@ -127,4 +128,4 @@ def load_corpus(corpus: Path) -> Corpus:
         reports.append(report)
         passages.extend(found)
     table = PassageTable.build(passages, [r.source for r in reports])
-    return Corpus(tuple(reports), table, tuple(skipped))
+    return Corpus(ReportTable.of(reports), table, tuple(skipped))

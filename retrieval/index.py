@@ -52,12 +52,13 @@ class Index:
         self.pipeline = pipeline
         self.bm25 = bm25
         self.params = bm25.params
-        self.places = Places.of(corpus.reports)
-        self.report_of = np.asarray(corpus.passages.report_of)
         reports = corpus.reports
-        self._town_of = np.array([r.township_simplified or "" for r in reports], dtype=object)
-        self._county_of = np.array([r.county or "" for r in reports], dtype=object)
-        self._year_of = np.array([r.year or 0 for r in reports], dtype=np.int32)
+        towns, counties = reports.column("township_simplified"), reports.column("county")
+        self.places = Places.of(towns, counties, np.unique(reports.years).tolist())
+        self.report_of = np.asarray(corpus.passages.report_of)
+        self._town_of = np.array([t or "" for t in towns], dtype=object)
+        self._county_of = np.array([c or "" for c in counties], dtype=object)
+        self._year_of = np.asarray(reports.years)
         self._years_named: dict[int, np.ndarray] = {}
 
     def __len__(self) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from . import related
 from .gazetteer import gazetteer
-from .models import Query, Report
+from .models import Query
 from .text import TextPipeline, normalize
 
 _TOWN_SUFFIX = re.compile(r"(民族乡|镇|乡|街道)$")
@@ -29,29 +29,26 @@ class Places:
     years: frozenset[int]
 
     @classmethod
-    def of(cls, reports: Iterable[Report]) -> Places:
-        towns: dict[str, str] = {}
-        counties: dict[str, str] = {}
-        years: set[int] = set()
-        seen: set[str] = set()  # each name once (the same again changes nothing)
-        for r in reports:
-            name = r.township_simplified
-            if name and ("t" + name) not in seen:
-                seen.add("t" + name)
-                towns[name] = name
+    def of(
+        cls, towns: Iterable[str | None], counties: Iterable[str | None], years: Iterable[int]
+    ) -> Places:
+        """From the reports' simplified township names, counties and years (0: none)."""
+        by_town: dict[str, str] = {}
+        by_county: dict[str, str] = {}
+        for name in dict.fromkeys(towns):  # each name once, in corpus order
+            if name:
+                by_town[name] = name
                 stem = _TOWN_SUFFIX.sub("", name)
                 if len(stem) >= 2:
-                    towns.setdefault(stem, name)
-            if r.county and ("c" + r.county) not in seen:
-                seen.add("c" + r.county)
-                county = normalize(r.county)
-                counties[county] = county
+                    by_town.setdefault(stem, name)
+        for name in dict.fromkeys(counties):
+            if name:
+                county = normalize(name)
+                by_county[county] = county
                 stem = _COUNTY_SUFFIX.sub("", county)
                 if len(stem) >= 2:
-                    counties.setdefault(stem, county)
-            years.add(r.year or 0)
-        years.discard(0)
-        return cls(towns, counties, frozenset(years))
+                    by_county.setdefault(stem, county)
+        return cls(by_town, by_county, frozenset(years) - {0})
 
 
 def _spellings_in(text: str, spellings: dict[str, str], longest: int = 12) -> list[str]:

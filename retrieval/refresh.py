@@ -15,7 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import LOADED_CODE, CorpusFile, code_fingerprint, corpus_key, save, scan, update_index
+from .build import (
+    LOADED_CODE,
+    CorpusFile,
+    code_fingerprint,
+    corpus_key,
+    file_salt,
+    save,
+    scan,
+    update_index,
+)
 from .cache import IndexCache
 from .corpus import Origin
 from .index import Index
@@ -44,7 +53,7 @@ def refresh(index: Index, corpus_dir: Path, cache_dir: Path) -> Refreshed | None
     if pipeline.fingerprint != data_fingerprint(pipeline.data_dir):
         return None
     cache = IndexCache(cache_dir)
-    files, skipped = scan(corpus_dir, pipeline, cache.load_stats())
+    files, skipped = scan(corpus_dir, pipeline, cache.load_stats(file_salt(pipeline)))
     new_origin = Origin(
         corpus_key(files, skipped, index.params), tuple((f.source, f.key) for f in files)
     )

@@ -19,6 +19,7 @@ from .bm25 import BM25Params, SparseBM25
 from .corpus import Corpus, Origin
 from .index import Index
 from .models import Report, SkippedFile
+from .reports import ReportTable
 from .table import PassageTable
 from .text import TextPipeline
 
@@ -41,7 +42,7 @@ def update(
     moved_by = np.zeros(len(old.corpus.reports), dtype=np.int64)  # per old report kept
     kept = np.zeros(len(old.corpus.reports), dtype=bool)
     vocab = dict(bm25.vocab)
-    reports: list[Report] = []
+    reports: list[int | Report] = []  # an old report's position, or a new report
     runs: list[tuple[PassageTable, int, int]] = []
     lengths: list[np.ndarray] = []
     added: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -55,7 +56,7 @@ def update(
             j = int(value)
             start, end = int(bounds[j]), int(bounds[j + 1])
             moved_by[j], kept[j] = offset - start, True
-            reports.append(old.corpus.reports[j])
+            reports.append(j)
             runs.append((table, start, end))
             lengths.append(doc_len[start:end])
             offset += end - start
@@ -78,9 +79,10 @@ def update(
         params,
     )
     new_bm25.post_weight  # noqa: B018 - weigh now, not in the first question after the swap
-    sources = [r.source for r in reports]
+    table_of_reports = ReportTable.picked(old.corpus.reports, reports)
+    sources = list(table_of_reports.column("source"))
     corpus = Corpus(
-        tuple(reports),
+        table_of_reports,
         PassageTable.gather(runs, sources),
         tuple(sorted(errors, key=lambda s: s.source)),
         origin,
