@@ -18,11 +18,12 @@ from typing import overload
 
 import numpy as np
 
-from .columns import FileBytes, Strings, write_bytes
+from .columns import Strings, write_bytes
 from .models import Report
 
 FIELDS = tuple(f.name for f in dataclasses.fields(Report))
 _TEXT = tuple(name for name in FIELDS if name != "year")  # the year is an int column
+RECENT = 4096  # decoded reports kept for the next hits (a few MB at most)
 
 
 def _encode(name: str, value: object) -> str:
@@ -42,6 +43,8 @@ class ReportTable(Sequence[Report]):
         self._years = years  # int32, 0 for an unknown year
         if not (len(texts) == len(missing) == len(_TEXT) * len(years)):
             raise ValueError("report columns differ in length")
+        # the reports hits were last made from (17 µs to decode one; answers repeat towns)
+        self._recent: dict[int, Report] = {}
 
     @classmethod
     def of(cls, reports: Iterable[Report]) -> ReportTable:
@@ -123,10 +126,21 @@ class ReportTable(Sequence[Report]):
             i += n
         if not 0 <= i < n:
             raise IndexError(i)
+        if (report := self._recent.get(i)) is None:
+            if len(self._recent) >= RECENT:
+                self._recent.clear()
+            report = self._recent[i] = self._decoded(i)
+        return report
+
+    def _decoded(self, i: int) -> Report:
+        n = len(self)
+        keys = np.arange(i, len(self._texts), n)  # this report's entry in each text field
+        ends = np.asarray(self._texts.ends)
+        stops, starts = ends[keys].tolist(), np.where(keys > 0, ends[keys - 1], 0).tolist()
+        blob, missing = self._texts.blob, self._missing[keys].tolist()
         fields: dict[str, object] = {"year": int(self._years[i]) or None}
-        for f, name in enumerate(_TEXT):
-            k = f * n + i
-            fields[name] = None if self._missing[k] else _decode(name, self._texts[k])
+        for name, a, b, gone in zip(_TEXT, starts, stops, missing, strict=True):
+            fields[name] = None if gone else _decode(name, blob[a:b].tobytes().decode())
         return Report(**fields)  # type: ignore[arg-type]
 
     @overload
@@ -155,11 +169,24 @@ class ReportTable(Sequence[Report]):
 
     @classmethod
     def load(cls, folder: Path) -> ReportTable:
-        texts = Strings(
-            FileBytes.open(folder / "reports_blob.bin"),
-            np.load(folder / "reports_ends.npy", mmap_mode="r"),
-        )
+        # memory-mapped, not read with `pread` as passage texts are: ~220 bytes a report
+        # (11 MB at 50,000) may well stay resident, and a hit's ten fields then cost no
+        # system call each
+        ends = _plain(np.load(folder / "reports_ends.npy", mmap_mode="r"))
+        texts = Strings(_mapped(folder / "reports_blob.bin"), ends)
         if len(texts) and int(texts.ends[-1]) != len(texts.blob):
             raise ValueError("the reports file is truncated")
-        missing = np.load(folder / "reports_missing.npy", mmap_mode="r")
-        return cls(texts, missing, np.load(folder / "reports_years.npy", mmap_mode="r"))
+        missing = _plain(np.load(folder / "reports_missing.npy", mmap_mode="r"))
+        return cls(texts, missing, _plain(np.load(folder / "reports_years.npy", mmap_mode="r")))
+
+
+def _mapped(path: Path) -> np.ndarray:
+    """A file's bytes, memory-mapped (an empty file cannot be)."""
+    if not path.stat().st_size:
+        return np.empty(0, dtype=np.uint8)
+    return _plain(np.memmap(path, dtype=np.uint8, mode="r"))
+
+
+def _plain(array: np.ndarray) -> np.ndarray:
+    """A memory map as a plain array: slicing an `np.memmap` costs 3 µs more each time."""
+    return array.view(np.ndarray)
