@@ -118,8 +118,17 @@ class Gazetteer:
         """Counties, prefectures and provinces (canonical names) the text names; used
         only to narrow a township several counties share."""
         counties = {c.name for _, n in self.counties_in(text) for c in self.counties[n]}
-        prefectures = {p for p in self.prefectures if len(p) >= 2 and p in text}
-        provinces = {full for short, full in self.provinces.items() if short in text}
+        # a name is looked for only if the text has all its characters: 632 substring
+        # searches of a whole report took 4 ms a call, a tenth of analysing a report
+        chars = set(text)
+        prefectures = {
+            p for p in self.prefectures if len(p) >= 2 and chars.issuperset(p) and p in text
+        }
+        provinces = {
+            full
+            for short, full in self.provinces.items()
+            if chars.issuperset(short) and short in text
+        }
         return counties, prefectures, provinces
 
     def place(self, town: str, text: str) -> tuple[County | None, str | None, str | None]:
