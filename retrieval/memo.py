@@ -1,7 +1,8 @@
 """Data derived from a file, kept per user in the temporary folder between processes.
 
 Parsing jieba's dictionary or the gazetteer takes 0.3-0.4 s; unpickling the result takes
-a third of that, and every process (the bot, each build worker, each CLI call) needs it.
+a third of that, and every process (the bot, each build worker, each CLI call) needs it;
+a file made to be memory-mapped (`derived_file`) costs nothing to open.
 The cache file is named after the source's size and mtime, so an upgraded package or an
 edited data file is parsed again; it is written whole under a temporary name and renamed,
 readable by this user only. Any problem reading or writing it just means parsing.
@@ -22,11 +23,34 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _cache_path(source: Path, kind: str, suffix: str) -> Path:
+    st = source.stat()
+    name = f"township-qa.{kind}.u{os.getuid()}.{st.st_size}.{st.st_mtime_ns}.{suffix}"
+    return Path(tempfile.gettempdir()) / name
+
+
+def derived_file(source: Path, kind: str, write: Callable[[Path], None]) -> Path | None:
+    """A file made from `source` by `write(path)`, kept in the per-user cache while the
+    source is unchanged (for data read by memory map rather than unpickled). None when
+    the cache cannot be written: the caller makes the data in memory instead."""
+    cache = _cache_path(source, kind, "bin")
+    if cache.exists():
+        return cache
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+    try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        write(tmp)
+        os.replace(tmp, cache)
+        return cache
+    except OSError as exc:
+        log.debug("%s not written (%s)", cache, exc)
+        tmp.unlink(missing_ok=True)
+        return None
+
+
 def derived(source: Path, kind: str, parse: Callable[[], T]) -> T:
     """`parse()`'s result for `source`, from the per-user cache when it is current."""
-    st = source.stat()
-    name = f"township-qa.{kind}.u{os.getuid()}.{st.st_size}.{st.st_mtime_ns}.pkl"
-    cache = Path(tempfile.gettempdir()) / name
+    cache = _cache_path(source, kind, "pkl")
     try:
         with cache.open("rb") as f:
             return pickle.load(f)
