@@ -1,0 +1,50 @@
+"""Derived data kept between processes: made once, reused, and never required."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from retrieval import memo
+from retrieval.segment import Frequencies, jieba_frequencies
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def test_a_derived_file_is_made_once_and_remade_when_its_source_changes(private_tmp: Path):
+    source = private_tmp / "words.txt"
+    source.write_text("律师 10\n")
+    made: list[Path] = []
+
+    def write(path: Path) -> None:
+        made.append(path)
+        path.write_text(source.read_text().upper())
+
+    first = memo.derived_file(source, "test", write)
+    assert first is not None and first.read_text() == "律师 10\n".upper()
+    assert memo.derived_file(source, "test", write) == first and len(made) == 1
+    source.write_text("法官 20 more\n")
+    second = memo.derived_file(source, "test", write)
+    assert second != first and second.read_text() == "法官 20 MORE\n" and len(made) == 2
+
+
+def test_an_unusable_cache_folder_means_making_the_data_in_memory(private_tmp: Path):
+    source = private_tmp / "words.txt"
+    source.write_text("x")
+    tempfile.tempdir = str(private_tmp / "missing" / "folder")  # restored by the fixture
+    assert memo.derived_file(source, "test", lambda path: path.write_text("y")) is None
+
+
+def test_word_counts_are_jiebas_with_ours_over_them() -> None:
+    trie, total = jieba_frequencies()
+    counts = Frequencies(trie)
+    assert counts.get("法律", 0) > 1000 and counts.get("不是一个词语", 0) == 0
+    assert counts.get("不是一个词语") is None
+    counts["不是一个词语"] = 7
+    assert counts.get("不是一个词语", 0) == 7 and total > 1_000_000
