@@ -76,13 +76,15 @@ def jieba_frequencies() -> tuple[marisa_trie.RecordTrie, int]:
     every process's start and ~40 MB of its memory; mapping the 1.7 MB trie file takes
     nothing, and a lookup ~1 µs (a dict's: 0.1 µs; a build looks up each distinct word's
     parts once)."""
-    path = derived_file(_JIEBA_DICT, "jieba-freq-trie", _write_trie)
-    if path is None:
-        trie = _trie(_read_jieba_dictionary())
-    else:
-        trie = marisa_trie.RecordTrie("<I").mmap(os.fspath(path))
     total = derived(_JIEBA_DICT, "jieba-total", lambda: sum(_read_jieba_dictionary().values()))
-    return trie, total
+    path = derived_file(_JIEBA_DICT, "jieba-freq-trie", _write_trie)
+    if path is not None:
+        try:
+            return marisa_trie.RecordTrie("<I").mmap(os.fspath(path)), total
+        except RuntimeError as exc:  # damaged (marisa checks the header and sizes)
+            log.warning("ignoring %s: %s", path, exc)
+            path.unlink(missing_ok=True)  # made again by the next process
+    return _trie(_read_jieba_dictionary()), total
 
 
 def _read_jieba_dictionary() -> dict[str, int]:

@@ -48,3 +48,16 @@ def test_word_counts_are_jiebas_with_ours_over_them() -> None:
     assert counts.get("不是一个词语") is None
     counts["不是一个词语"] = 7
     assert counts.get("不是一个词语", 0) == 7 and total > 1_000_000
+
+
+def test_a_damaged_word_count_file_is_made_again(private_tmp: Path) -> None:
+    jieba_frequencies.cache_clear()
+    try:
+        jieba_frequencies()
+        (made,) = private_tmp.glob("township-qa.jieba-freq-trie.*")
+        made.write_bytes(made.read_bytes()[:1000])  # truncated
+        jieba_frequencies.cache_clear()
+        trie, _ = jieba_frequencies()  # from jieba's dictionary, in memory
+        assert Frequencies(trie).get("法律", 0) > 1000 and not made.exists()
+    finally:
+        jieba_frequencies.cache_clear()
