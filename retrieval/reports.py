@@ -1,10 +1,10 @@
 """A corpus's reports stored column-wise; a `Report` is made only when one is read.
 
 Unpickling 50,000 `Report` objects took 0.4-0.6 s of every cold start at a million
-passages, most of it the first touch of the memory their half a million strings need (a
-page fault costs ~15 µs on this machine). The table keeps every text field as UTF-8 back
-to back (`Strings`, read from the snapshot's file when asked for) and the years as one
-array, so a saved corpus loads without making a single string; the index decodes the
+passages (the same unpickling again in the same process took a third of that: most of
+the cost was making memory for half a million new strings). The table keeps every text
+field as UTF-8 back to back (`Strings`, memory-mapped from the snapshot) and the years as
+one array, so a saved corpus loads without making a single string; the index decodes the
 two columns it filters on, whole, in one pass each.
 """
 
