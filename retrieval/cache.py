@@ -16,10 +16,9 @@ import shutil
 import uuid
 from pathlib import Path
 
-import numpy as np
-
 from .bm25 import BM25Params, SparseBM25
 from .build import FileEntry, Stat
+from .columns import load_array
 from .corpus import Corpus, Origin
 from .index import Index
 from .reports import ReportTable
@@ -144,7 +143,7 @@ class IndexCache:
             if meta.get("format") != _FORMAT or (key is not None and meta.get("key") != key):
                 return None  # stale: the corpus, dictionary or code changed
             arrays = {
-                name: np.load(self.snapshot / f"bm25_{name}.npy", mmap_mode="r")
+                name: load_array(self.snapshot / f"bm25_{name}.npy")
                 for name in (
                     "starts",
                     "post_docs",

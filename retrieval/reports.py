@@ -18,7 +18,7 @@ from typing import overload
 
 import numpy as np
 
-from .columns import Strings, write_bytes
+from .columns import Strings, load_array, map_bytes, write_bytes
 from .models import Report
 
 FIELDS = tuple(f.name for f in dataclasses.fields(Report))
@@ -172,21 +172,9 @@ class ReportTable(Sequence[Report]):
         # memory-mapped, not read with `pread` as passage texts are: ~220 bytes a report
         # (11 MB at 50,000) may well stay resident, and a hit's ten fields then cost no
         # system call each
-        ends = _plain(np.load(folder / "reports_ends.npy", mmap_mode="r"))
-        texts = Strings(_mapped(folder / "reports_blob.bin"), ends)
+        ends = load_array(folder / "reports_ends.npy")
+        texts = Strings(map_bytes(folder / "reports_blob.bin"), ends)
         if len(texts) and int(texts.ends[-1]) != len(texts.blob):
             raise ValueError("the reports file is truncated")
-        missing = _plain(np.load(folder / "reports_missing.npy", mmap_mode="r"))
-        return cls(texts, missing, _plain(np.load(folder / "reports_years.npy", mmap_mode="r")))
-
-
-def _mapped(path: Path) -> np.ndarray:
-    """A file's bytes, memory-mapped (an empty file cannot be)."""
-    if not path.stat().st_size:
-        return np.empty(0, dtype=np.uint8)
-    return _plain(np.memmap(path, dtype=np.uint8, mode="r"))
-
-
-def _plain(array: np.ndarray) -> np.ndarray:
-    """A memory map as a plain array: slicing an `np.memmap` costs 3 µs more each time."""
-    return array.view(np.ndarray)
+        missing = load_array(folder / "reports_missing.npy")
+        return cls(texts, missing, load_array(folder / "reports_years.npy"))

@@ -12,7 +12,7 @@ from typing import overload
 
 import numpy as np
 
-from .columns import FileBytes, JoinedBytes, Spill, Strings, write_bytes
+from .columns import FileBytes, JoinedBytes, Spill, Strings, load_array, write_bytes
 from .models import Passage
 
 _ARRAYS = ("ids", "text_ends", "section_of", "report_of")
@@ -142,10 +142,10 @@ class PassageTable(Sequence[Passage]):
 
     @classmethod
     def load(cls, folder: Path, rest: dict) -> PassageTable:
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        arrays = {name: load_array(folder / f"{name}.npy") for name in _ARRAYS}
         sections = Strings(
             FileBytes.open(folder / "section_blob.bin"),
-            np.load(folder / "section_ends.npy", mmap_mode="r"),
+            load_array(folder / "section_ends.npy"),
         )
         text = FileBytes.open(folder / "text_blob.bin")
         return cls(**arrays, text_blob=text, sections=sections, **rest)

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval import Index, build_index
@@ -38,3 +39,11 @@ def dev_questions() -> list[dict]:
         {"q": "驻村律师是怎么选派的", "gold": [{"town": "安稳镇", "has": "驻村律师"}]},
         {"q": "首违不罚 轻微免罚清单", "gold": [{"town": "峰灵镇", "has": "首违不罚"}]},
     ]
+
+
+def mapped(array: object) -> bool:
+    """True when an array is a view of a file mapped into memory (a saved index's), not
+    memory of its own (an index built in this process)."""
+    while array is not None and not isinstance(array, np.memmap):
+        array = getattr(array, "base", None)
+    return array is not None

@@ -14,7 +14,7 @@ import pytest
 
 from retrieval import build_index
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, mapped
 
 
 def _ids(index, question="流动普法车"):
@@ -22,7 +22,7 @@ def _ids(index, question="流动普法车"):
 
 
 def _from_snapshot(index) -> bool:
-    return isinstance(index.bm25.post_docs, np.memmap)
+    return mapped(index.bm25.post_docs)
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_code_change_invalidates(tmp_path, corpus_copy, cache):
         "import sys, numpy as np; from pathlib import Path; from retrieval import build_index;"
         f"assert build_index.__module__ and {str(tmp_path)!r} in sys.modules['retrieval'].__file__;"
         f"i = build_index(Path({str(corpus_copy)!r}), cache_dir=Path({str(cache)!r}));"
-        "print(isinstance(i.bm25.post_docs, np.memmap))"
+        "print(isinstance(i.bm25.post_docs.base, np.memmap))"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "pkg")}
 

@@ -16,6 +16,7 @@ from retrieval import Index, build_index
 from retrieval.refresh import REFRESH_BYTES, persist, refresh
 
 from .conftest import SEEDS
+from .conftest import mapped as mapped_from_file
 
 QUESTIONS = ("青山镇一村一法律顾问", "法律顾问", "行政执法培训", "首违不罚", "普法", "无人机巡查")
 
@@ -67,9 +68,9 @@ def test_a_refreshed_index_is_kept_for_the_next_start(corpus_copy, cache):
     _new_report(corpus_copy)
     refreshed = refresh(serving, corpus_copy, cache)
     mapped = persist(refreshed, cache)
-    assert isinstance(mapped.bm25.post_docs, np.memmap)  # served from what was written
+    assert mapped_from_file(mapped.bm25.post_docs)  # served from what was written
     restarted = build_index(corpus_copy, cache_dir=cache)
-    assert isinstance(restarted.bm25.post_docs, np.memmap)  # the snapshot is current
+    assert mapped_from_file(restarted.bm25.post_docs)  # the snapshot is current
     for question in QUESTIONS:
         assert _answers(restarted, question) == _answers(refreshed.index, question)
     again = refresh(mapped, corpus_copy, cache)
@@ -94,7 +95,7 @@ def test_the_service_reloads_in_place_then_in_a_subprocess(corpus_copy, cache):
         assert [r.source for r in summary.added] == ["0015_added.txt"]
         hits = (await service.search("无人机巡查", 5)).hits
         assert hits and hits[0].report.township == "青山镇"
-        assert isinstance(service.index.bm25.post_docs, np.memmap)  # saved, then mapped
+        assert mapped_from_file(service.index.bm25.post_docs)  # saved, then mapped
         big = _new_report(corpus_copy, "009_big.txt")
         big.write_text(big.read_text("utf-8") * 40, "utf-8")
         summary = await service.reload()
