@@ -226,11 +226,13 @@ class SparseBM25:
             if t is None:
                 continue
             lo, hi = self.starts[t], self.starts[t + 1]
-            docs = self.post_docs[lo:hi]
+            docs = self.post_docs[lo:hi].astype(np.intp)
             weight = self.post_weight[lo:hi]
             # add.at is numpy's fast scatter-add (a fancy-indexed += measured 1.5x slower
             # at p95, 100k passages); docs are distinct within a term, so adding a bit is
-            # the same as or-ing it in
+            # the same as or-ing it in. Given int32 positions it converts them on each
+            # call: converted once here, scoring's p50 fell 1.39 -> 1.22 ms at 100k
+            # passages (medians of six alternating rounds)
             np.add.at(scores, docs, count * weight if count != 1 else weight)
             constant += count * float(self.term_base[t])
             if presence is not None:
