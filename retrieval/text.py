@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import opencc
 
 from .segment import Segmenter
@@ -78,6 +79,22 @@ def is_traditional(text: str) -> bool:
     return bool(_t2s()[1].search(text))
 
 
+@functools.lru_cache(maxsize=1)
+def _folding_array() -> np.ndarray:
+    """The matching table as an array over every code point (4.4 MB, of which a report's
+    characters touch a few pages)."""
+    folded = np.arange(0x110000, dtype=np.uint32)
+    table = _t2s()[2]
+    folded[list(table)] = list(table.values())
+    return folded
+
+
+# From this length on, folding through the array beats `str.translate`'s lookup per
+# character (measured on the real reports: even at ~100 characters, 2x at 256, 4.5x for
+# a whole report); below it, the array's fixed cost of a few µs dominates.
+_ARRAY_FROM = 100
+
+
 @functools.lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """The matching form: Simplified characters, half-width ASCII, lower case; same length.
@@ -85,6 +102,13 @@ def normalize(text: str) -> str:
     Cached: cleaning, metadata and splitting each look at the same line in matching form,
     and translating is the costly part (a dictionary lookup per character).
     """
+    if len(text) >= _ARRAY_FROM:
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate, which only `translate` takes
+            pass
+        else:
+            return _folding_array()[codes].tobytes().decode("utf-32-le")
     return text.translate(_t2s()[2])
 
 
