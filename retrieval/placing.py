@@ -29,18 +29,25 @@ class Placed:
     warnings: tuple[str, ...] = ()
 
 
-def _weighed(gaz: Gazetteer, strong: list[str], body: str) -> tuple[Counter, Counter, set[str]]:
-    """Township and county names with their weights, and the townships named up front."""
+Names = tuple[list[tuple[int, str]], list[tuple[int, str]]]  # (towns, counties) with positions
+
+
+def _names(gaz: Gazetteer, text: str) -> Names:
+    return [(at, n) for at, n in gaz.towns_in(text) if len(n) > 2], gaz.counties_in(text)
+
+
+def _weighed(gaz: Gazetteer, strong: list[str], body: Names) -> tuple[Counter, Counter, set[str]]:
+    """Township and county names with their weights, and the townships named up front.
+    Townships need a two-character stem: one character (沙镇) is too often a phrase's."""
     towns: Counter[str] = Counter()
     counties: Counter[str] = Counter()
     up_front: set[str] = set()
-    for text, weight in [*((t, STRONG) for t in strong), (body, 1)]:
-        for _, name in gaz.towns_in(text):
-            if len(name) > 2:  # 1-character stems (沙镇) are too often part of a phrase
-                towns[name] += weight
-                if weight == STRONG:
-                    up_front.add(name)
-        for _, name in gaz.counties_in(text):
+    for names, weight in [*((_names(gaz, t), STRONG) for t in strong), (body, 1)]:
+        for _, name in names[0]:
+            towns[name] += weight
+            if weight == STRONG:
+                up_front.add(name)
+        for _, name in names[1]:
             counties[name] += weight
     return towns, counties, up_front
 
@@ -51,13 +58,14 @@ def place(strong: list[str], body: str) -> Placed:
     gaz = gazetteer()
     # a title repeated in the body (site header first, then 碧土乡2024年…情况报告)
     strong = [*strong, *(line for line in body.split("\n")[:12] if _TITLE.search(line))]
-    towns, counties, up_front = _weighed(gaz, strong, body)
+    in_body = _names(gaz, body)
+    towns, counties, up_front = _weighed(gaz, strong, in_body)
     text = "\n".join([*strong, body])
     warnings: list[str] = []
     for name in list(towns):  # a township of a county the report names is the likelier one
         if any(c.name in counties for c in gaz.towns[name]):
             towns[name] += 2
-    subject = _subject(gaz, body)
+    subject = _subject(gaz, body, in_body)
     town_voice = len(_TOWN_SELF.findall(body))
     county_voice = len(_COUNTY_SELF.findall(body))
     best = towns.most_common(1)[0][0] if towns else None
@@ -95,12 +103,16 @@ def place(strong: list[str], body: str) -> Placed:
     return Placed(None, None, None, ("未找到乡镇名称", "未找到所属县区"))
 
 
-def _subject(gaz: Gazetteer, body: str) -> str | None:
+def _subject(gaz: Gazetteer, body: str, in_body: Names) -> str | None:
     """The first township or county the body names outside breadcrumbs: who speaks
-    (2025年,在县委、县政府的正确领导下,平东镇持续… is 平东镇's report)."""
-    text = "\n".join(line for line in body.split("\n") if ">" not in line)
-    towns = {at: n for at, n in gaz.towns_in(text) if len(n) > 2}
-    counties = gaz.counties_in(text)
+    (2025年,在县委、县政府的正确领导下,平东镇持续… is 平东镇's report). `in_body`: the
+    names in the whole body, which serve when it has no breadcrumbs."""
+    text = body
+    if ">" in body:
+        text = "\n".join(line for line in body.split("\n") if ">" not in line)
+        in_body = _names(gaz, text)
+    towns = dict(in_body[0])
+    counties = in_body[1]
     named = sorted([*towns.items(), *counties])
     if not named:
         return None
