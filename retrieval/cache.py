@@ -37,7 +37,7 @@ def writable_folder(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-_FORMAT = 6
+_FORMAT = 7
 
 
 class IndexCache:
@@ -151,6 +151,9 @@ class IndexCache:
                     "doc_len",
                     "post_weight",
                     "term_base",
+                    "dense_terms",
+                    "dense_weight",
+                    "dense_held",
                 )
             }
             bm25 = SparseBM25.from_arrays(meta["terms"], arrays, params)

@@ -78,7 +78,7 @@ def update(
         np.concatenate(lengths) if lengths else np.empty(0),
         params,
     )
-    new_bm25.post_weight  # noqa: B018 - weigh now, not in the first question after the swap
+    new_bm25.prepare()  # now, not in the first question after the swap
     table_of_reports = ReportTable.picked(old.corpus.reports, reports)
     sources = list(table_of_reports.column("source"))
     corpus = Corpus(
