@@ -23,6 +23,7 @@ gap, and the README gives the figures.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -97,14 +98,29 @@ def levels(
     if len(distinct) > TABLE_BITS:
         raise ValueError(f"a table for {len(distinct)} terms would be too large")
     patterns = np.arange(1 << len(distinct), dtype=np.uint64)
-    strong, weak, coverage = _verdicts(words, distinct, patterns, town_named)
+    bits = _bits(len(distinct))
+    strong, weak, coverage = _verdicts(words, distinct, patterns, town_named, bits)
     return np.where(strong, STRONG, np.where(weak, WEAK, NONE)).astype(np.uint8), coverage
 
 
+@functools.lru_cache(maxsize=TABLE_BITS + 1)
+def _bits(n: int) -> np.ndarray:
+    """Row k: whether bit k is set in each of the numbers 0 .. 2^n - 1 (the table's
+    patterns); made once per size instead of shifting and masking for every term of
+    every question (a third of a question's judging)."""
+    patterns = np.arange(1 << n, dtype=np.uint64)
+    return np.array([(patterns >> np.uint64(k)) & np.uint64(1) for k in range(n)], dtype=bool)
+
+
 def _verdicts(
-    words: list[ContentWord], distinct: list[str], patterns: np.ndarray, town_named: bool
+    words: list[ContentWord],
+    distinct: list[str],
+    patterns: np.ndarray,
+    town_named: bool,
+    bits: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per presence pattern (uint64): relevant, possibly relevant, content covered."""
+    """Per presence pattern (uint64): relevant, possibly relevant, content covered.
+    `bits`, when given, holds each term's bit of every pattern (`_bits`)."""
     bit = {t: k for k, t in enumerate(distinct)}
     covered = np.zeros(len(patterns))
     whole = np.zeros(len(patterns), dtype=bool)
@@ -115,7 +131,9 @@ def _verdicts(
         held = np.zeros(len(patterns), dtype=bool)
         for token, share, head in word.parts:
             if token in bit:
-                has = ((patterns >> np.uint64(bit[token])) & np.uint64(1)).astype(bool)
+                k = bit[token]
+                has = bits[k] if bits is not None else (patterns >> np.uint64(k)) & np.uint64(1)
+                has = has.astype(bool, copy=False)
                 credit += share * has
                 if head:
                     held |= has
