@@ -29,8 +29,9 @@ VARIANTS = ("okapi", "plus", "l")
 # more). Measured at 100k passages (235 bench questions, scoring alone, medians of five
 # alternating rounds, p50/p95 ms): all sparse 1.00/2.28 → dense from 1/2 of the passages
 # 0.80/1.60 (12 terms, 11 MB); from 1/3 1.23/2.74 → 0.92/1.76 (37 terms, 35 MB); from 1/4
-# 1.02/2.26 → 0.89/1.63 (56 terms, 53 MB). Half: most of the gain for the least memory
-# (at a million passages ~9 MB a term, and the serving process maps what it touches).
+# 1.02/2.26 → 0.89/1.63 (56 terms, 53 MB). At 1M passages, three rounds in one process:
+# all sparse 13.7/26.4 → from 1/2 9.3/16.8 (11 terms), 1/3 9.3/18.0 (37), 1/4 10.3/19.2
+# (57). Half: the gain for the least memory (at 1M ~9 MB a term, mapped where touched).
 DENSE_SHARE = 0.5
 WEIGHT_CHUNK = 1 << 18  # postings weighed at a time (~9 MB of temporaries per core; 4× that
 # made a 100k build's peak ~40 MB higher, and was no faster)
