@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, overload
 
@@ -200,6 +200,15 @@ class Strings(Sequence[str]):
             raise IndexError(i)
         start = int(self.ends[i - 1]) if i else 0
         return self.blob[start : int(self.ends[i])].tobytes().decode()
+
+    def __iter__(self) -> Iterator[str]:
+        """Every string, decoded from one copy of the bytes (a build's merge reads each
+        report's headings: item by item took 0.6 s of 4 at 100k passages)."""
+        data = np.asarray(self.blob).tobytes()
+        start = 0
+        for end in self.ends.tolist():
+            yield data[start:end].decode()
+            start = end
 
     def containing(self, text: str) -> np.ndarray:
         """Per string, whether it contains `text` (one pass over the bytes)."""

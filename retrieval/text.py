@@ -138,6 +138,7 @@ class TextPipeline:
         self.data_dir = data_dir
         # Per-word results, filled as words are met: reports repeat their vocabulary.
         self._kinds: dict[str, tuple[_Word, ...]] = {}
+        self._cut_tokens: dict[str, tuple[str, ...] | _Word] = {}
         # jieba's own frequency of the words we add, before we raise it: everyday-language
         # frequency is what tells a domain word (执法) from an everyday one (县城).
         self._general: dict[str, int] = {}
@@ -175,6 +176,7 @@ class TextPipeline:
         if segmenter.freq.get(word, 0) < 1000:
             segmenter.add_word(word, 1000)
             self._kinds.clear()
+            self._cut_tokens.clear()
 
     def general_freq(self, word: str) -> int:
         """How often everyday Chinese uses a word: jieba's dictionary count, before our
@@ -204,11 +206,48 @@ class TextPipeline:
         return self.tokens_of_normalized(normalize(text))
 
     def tokens_of_normalized(self, norm: str) -> list[str]:
-        """Tokens of already normalised text: each word's sub-words, then the word."""
+        """Tokens of already normalised text: each word's sub-words, then the word.
+
+        What `_scan` yields, flattened, in one loop over rjieba's words: each word's part
+        (its tokens, or a place in a run of single characters, or nothing) is looked up
+        once per distinct word. The hot loop of a build (a generator and a `_Word` per word
+        cost twice as much).
+        """
         out: list[str] = []
-        for word in self._scan(norm):
-            out += word.tokens
+        run: list[str] = []
+        parts = self._cut_tokens
+        for cut in self.segmenter.cuts(norm):
+            got = parts.get(cut)
+            if got is None:
+                got = parts[cut] = self._cut_part(cut)
+            if got.__class__ is tuple:
+                if run:
+                    if len(run) > 1:
+                        out += self._pair_tokens(run)
+                    run = []
+                out += got
+            elif got is _RUN:
+                run.append(cut)
+        if len(run) > 1:
+            out += self._pair_tokens(run)
         return out
+
+    def _cut_part(self, cut: str) -> tuple[str, ...] | _Word:
+        """One rjieba word's part in `tokens_of_normalized`: `_RUN`, `_IGNORE`, or the
+        tokens of its jieba words (which end a run, even when there are none)."""
+        kinds = self._kinds.get(cut)
+        if kinds is None:
+            kinds = self._kinds[cut] = tuple(self._kind(w) for w in self.segmenter.split(cut))
+        if len(kinds) == 1 and (kinds[0] is _RUN or kinds[0] is _IGNORE):
+            return kinds[0]
+        if all(kind is _IGNORE for kind in kinds):
+            return _IGNORE
+        # an ASCII run split in pieces never holds a single Han character (no _RUN here)
+        return tuple(t for kind in kinds if kind is not _IGNORE for t in kind.tokens)
+
+    def _pair_tokens(self, run: list[str]) -> list[str]:
+        fold = self.synonyms.get
+        return [fold(a + b, a + b) for a, b in itertools.pairwise(run)]
 
     def word_groups(self, norm: str) -> list[tuple[tuple[str, float, bool], ...]]:
         """Each word of the text with the sub-words that stand for part of it.
