@@ -28,6 +28,8 @@ _SIGNATURE_LINE = re.compile(
     r"|20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|20\d\d[-./]\d{1,2}[-./]\d{1,2})$"
 )
 _WS = re.compile(r"[\s\u00a0\u3000]+")
+_CONTENT = re.compile(r"[\w\u3400-\u9fff]")
+_META_PAIR = re.compile(r"(发布时间|信息来源)\s*[:：]")
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class CleanText:
 
 
 def _tidy(line: str) -> str:
-    line = _INLINE_NOISE.sub("", line)
+    if "[" in line:  # most lines have no inline markup
+        line = _INLINE_NOISE.sub("", line)
     return line.replace("\u00a0", " ").replace("\u3000", " ").strip()
 
 
@@ -49,7 +52,7 @@ def is_noise(line: str) -> bool:
     norm = normalize(line)
     if _NOISE_LINE.match(norm):
         return True
-    return not re.search(r"[\w\u3400-\u9fff]", norm)
+    return not _CONTENT.search(norm)
 
 
 def _looks_like_title(line: str) -> bool:
@@ -66,6 +69,7 @@ def _looks_like_title(line: str) -> bool:
 def clean(text: str) -> CleanText:
     """Drop noise, pull out the title and metadata lines, keep every content line."""
     title: str | None = None
+    squeezed_title = ""
     meta: list[str] = []
     body: list[str] = []
     for raw in text.splitlines():
@@ -75,12 +79,13 @@ def clean(text: str) -> CleanText:
         if _META_LINE.match(normalize(line)) or _is_meta_pair(line):
             meta.append(line)
             continue
-        squeezed = _WS.sub("", line)
         if title is None and not body and _looks_like_title(line):
             title = _WS.sub(" ", line)
+            squeezed_title = _WS.sub("", title)
             continue
-        if title is not None and squeezed == _WS.sub("", title):
-            continue  # the title repeated under the page header
+        # the title repeated under the page header (a line starts with a non-space)
+        if line[0] == squeezed_title[:1] and _WS.sub("", line) == squeezed_title:
+            continue
         body.append(line)
     signature: list[str] = []
     while body and len(signature) < 3 and _SIGNATURE_LINE.match(normalize(body[-1])):
@@ -91,4 +96,4 @@ def clean(text: str) -> CleanText:
 def _is_meta_pair(line: str) -> bool:
     """Lines such as `发布时间:2025-04-11 信息来源:辰溪县潭湾镇` anywhere in the line."""
     norm = normalize(line)
-    return len(norm) < 80 and bool(re.search(r"(发布时间|信息来源)\s*[:：]", norm))
+    return len(norm) < 80 and bool(_META_PAIR.search(norm))

@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .memo import derived
 from .text import DATA_DIR
 
@@ -137,18 +139,30 @@ class Gazetteer:
         """Counties, prefectures and provinces (canonical names) the text names; used
         only to narrow a township several counties share."""
         counties = {c.name for _, n in self.counties_in(text) for c in self.counties[n]}
-        # a name is looked for only if the text has all its characters: 632 substring
-        # searches of a whole report took 4 ms a call, a tenth of analysing a report
-        chars = set(text)
-        prefectures = {
-            p for p in self.prefectures if len(p) >= 2 and chars.issuperset(p) and p in text
-        }
-        provinces = {
-            full
-            for short, full in self.provinces.items()
-            if chars.issuperset(short) and short in text
-        }
+        # a name is looked for only where the text has its first two characters: 632
+        # substring searches of a whole report took 4 ms a call, a tenth of analysing a
+        # report; those of the names whose characters it has, 1.1 ms; this, ~0.1 ms
+        prefectures: set[str] = set()
+        provinces: set[str] = set()
+        starts, names = self._larger_units
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        pairs = codes[:-1].astype(np.int64) << 21 | codes[1:]
+        at = np.minimum(np.searchsorted(starts, pairs), len(starts) - 1)
+        for start in np.unique(pairs[starts[at] == pairs]).tolist():
+            for is_province, name, full in names[start]:
+                if len(name) == 2 or name in text:
+                    (provinces if is_province else prefectures).add(full)
         return counties, prefectures, provinces
+
+    @functools.cached_property
+    def _larger_units(self) -> tuple[np.ndarray, dict[int, list[tuple[bool, str, str]]]]:
+        """Prefecture and province names (and short forms) by their first two characters'
+        code points (`(a << 21) | b`), those codes sorted; with each, its canonical name."""
+        names: dict[int, list[tuple[bool, str, str]]] = defaultdict(list)
+        units = [(False, p, p) for p in self.prefectures if len(p) >= 2]
+        for is_province, name, full in [*units, *((True, *p) for p in self.provinces.items())]:
+            names[ord(name[0]) << 21 | ord(name[1])].append((is_province, name, full))
+        return np.array(sorted(names), dtype=np.int64), dict(names)
 
     def place(self, town: str, text: str) -> tuple[County | None, str | None, str | None]:
         """The county of a township named in the text (None when the text does not say

@@ -32,6 +32,7 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日])")
 _LABEL_END = re.compile(r"[。:;!?]|\s")
 _SENTENCE = re.compile(r"[^。!?;！？；]*[。!?;！？；]+[”」』\"]?|[^。!?;！？；]+$")
 _CLAUSE = re.compile(r"[^,，、]*[,，、]|[^,，、]+$")
+_NON_WORD = re.compile(r"\W")
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def split_passages(source: str, lines: list[str]) -> list[Passage]:
         _Para(p.path, chunk)
         for p in _paragraphs(lines)
         for chunk in _split_long(p.text)
-        if len(re.sub(r"\W", "", chunk)) >= 4  # drop `无。` and similar
+        if len(_NON_WORD.sub("", chunk)) >= 4  # drop `无。` and similar
     ]
     seen: dict[str, int] = {}
     passages = []

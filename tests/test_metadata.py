@@ -8,6 +8,7 @@ import pytest
 
 from retrieval import load_corpus, parse_report, to_simplified
 from retrieval.corpus import CATALOG
+from retrieval.gazetteer import gazetteer
 
 from .conftest import SEEDS
 
@@ -112,6 +113,16 @@ def test_a_township_several_counties_have_needs_its_county_named():
     assert report.township_simplified == "保安镇"
     assert report.county is None and report.province is None
     assert any("多个县区" in w for w in report.warnings)
+
+
+def test_larger_units_are_found_anywhere_in_the_text():
+    """A prefecture or province as the text's first or last characters, or beside a
+    character no encoding takes, still narrows a township (what `mentions` reports)."""
+    gaz = gazetteer()
+    assert gaz.mentions("黄石")[1:] == ({"黄石"}, set())
+    assert gaz.mentions("保安镇属湖北")[1:] == (set(), {"湖北省"})
+    assert gaz.mentions("\ud800黄石市\ud800湖北省")[1:] == ({"黄石", "黄石市"}, {"湖北省"})
+    assert gaz.mentions("")[1:] == gaz.mentions("黄")[1:] == (set(), set())
 
 
 def test_names_outside_the_gazetteer_are_never_places():
