@@ -64,11 +64,16 @@ class IndexCache:
             log.warning("ignoring damaged cache entry %s: %s", path.name, exc)
             return None
 
-    def save_file(self, key: str, entry: FileEntry) -> None:
+    def save_file(self, key: str, entry: FileEntry | bytes) -> None:
+        """Keep one file's analysis (or its pickle, made once for this and a worker's
+        parent)."""
         self.files.mkdir(parents=True, exist_ok=True)
         tmp = self.files / f".{key}.{uuid.uuid4().hex}.tmp"
         with tmp.open("wb") as f:
-            pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+            if isinstance(entry, bytes):
+                f.write(entry)
+            else:
+                pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.files / f"{key}.pkl")
 
     def prune(self, keep: set[str]) -> None:
