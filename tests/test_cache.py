@@ -136,6 +136,10 @@ def test_parallel_build_equals_serial(corpus_copy):
     assert list(serial.bm25.vocab) == list(parallel.bm25.vocab)
     assert np.array_equal(serial.bm25.post_docs, parallel.bm25.post_docs)
     assert _ids(serial, "法律顾问") == _ids(parallel, "法律顾问")
+    # as `retrieval search` builds: the segmenter loaded in a thread, then workers forked
+    warmed = build_index(corpus_copy, workers=2, warm=True)
+    assert np.array_equal(serial.bm25.post_docs, warmed.bm25.post_docs)
+    assert _ids(serial, "法律顾问") == _ids(warmed, "法律顾问")
 
 
 def test_incremental_update_scores_like_a_full_rebuild(corpus_copy, cache):
