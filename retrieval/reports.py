@@ -104,11 +104,17 @@ class ReportTable(Sequence[Report]):
             return []
         first = int(self._texts.ends[f * n - 1]) if f else 0
         raw = np.asarray(self._texts.blob[first : int(self._texts.ends[(f + 1) * n - 1])])
-        data = raw.tobytes()
-        ends = (np.asarray(self._texts.ends[f * n : (f + 1) * n]) - first).tolist()
+        # decoded whole, then cut where each value's characters end: characters counted
+        # as bytes that do not continue one (50,000 decodes took 0.06 s of a cold start)
+        text = raw.tobytes().decode()
+        chars = np.concatenate([[0], np.cumsum((raw & 0xC0) != 0x80)])
+        ends = chars[np.asarray(self._texts.ends[f * n : (f + 1) * n]) - first].tolist()
         missing = self._missing[f * n : (f + 1) * n].tolist()
+        if name != "warnings":
+            values = [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+            return [None if gone else v for v, gone in zip(values, missing, strict=True)]
         return [
-            None if gone else _decode(name, data[a:b].decode())
+            None if gone else _decode(name, text[a:b])
             for a, b, gone in zip([0, *ends[:-1]], ends, missing, strict=True)
         ]
 
