@@ -32,7 +32,7 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日])")
 _LABEL_END = re.compile(r"[。:;!?]|\s")
 _SENTENCE = re.compile(r"[^。!?;！？；]*[。!?;！？；]+[”」』\"]?|[^。!?;！？；]+$")
 _CLAUSE = re.compile(r"[^,，、]*[,，、]|[^,，、]+$")
-_NON_WORD = re.compile(r"\W")
+_FOUR_WORD_CHARS = re.compile(r"\w(?:\W*\w){3}")  # stops at the fourth, not the end
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ def _is_bare_heading(rest: str) -> bool:
 
 def _label(line: str, marker_len: int) -> str:
     rest = line[marker_len:].strip()
-    m = _LABEL_END.search(normalize(rest))
+    # the label is at most 30 characters: only they are searched (normalising the rest of
+    # a long point took most of the time splitting a report)
+    m = _LABEL_END.search(normalize(rest[:31]))
     label = rest[: m.start()] if m and m.start() > 0 else rest
     return (line[:marker_len].strip() + label[:30]).strip()
 
@@ -145,7 +147,7 @@ def split_passages(source: str, lines: list[str]) -> list[Passage]:
         _Para(p.path, chunk)
         for p in _paragraphs(lines)
         for chunk in _split_long(p.text)
-        if len(_NON_WORD.sub("", chunk)) >= 4  # drop `无。` and similar
+        if _FOUR_WORD_CHARS.search(chunk)  # drop `无。` and similar
     ]
     seen: dict[str, int] = {}
     passages = []
