@@ -47,3 +47,33 @@ def test_native_segmentation_equals_jieba_on_ascii_runs(text: str):
     pipeline = default_pipeline()
     norm = normalize(text)
     assert pipeline.segmenter.words(norm) == pipeline.segmenter.reference_words(norm)
+
+
+def _indexed_as_asked(paths: list[Path]) -> int:
+    """A build's tokens (`tokens_of_normalized`, its own loop for speed) are exactly the
+    tokens of the words a question is read as (`_scan`): passages and questions agree."""
+    pipeline = default_pipeline()
+    tokens = 0
+    for path in paths:
+        for line in normalize(read_report_text(path)).splitlines():
+            asked = [t for word in pipeline._scan(line) for t in word.tokens]
+            assert pipeline.tokens_of_normalized(line) == asked, (path.name, line)
+            tokens += len(asked)
+    return tokens
+
+
+@pytest.mark.parametrize("text", ["一村一法律顾问，驻村律师“七进”、a b。", "镇 村 组", "", "。"])
+def test_a_build_tokenises_as_a_question_is_read(text: str):
+    pipeline = default_pipeline()
+    norm = normalize(text)
+    asked = [t for word in pipeline._scan(norm) for t in word.tokens]
+    assert pipeline.tokens_of_normalized(norm) == asked
+
+
+def test_a_build_tokenises_the_seeds_as_questions_are_read():
+    assert _indexed_as_asked(sorted(SEEDS.glob("*.txt"))) > 5_000
+
+
+@pytest.mark.skipif(not CORPUS_REAL.is_dir(), reason="../shared/corpus-real is not beside the repo")
+def test_a_build_tokenises_the_real_reports_as_questions_are_read():
+    assert _indexed_as_asked(sorted(CORPUS_REAL.glob("*.txt"))) > 5_000
