@@ -50,10 +50,9 @@ class PostingsBuilder:
             grown = np.zeros(2 * len(self.vocab), dtype=np.int64)
             grown[: len(self._df)] = self._df
             self._df = grown
-        # keys are sorted, so each term's passages are a run: its df grows by the run's
-        # length (a bincount as long as the vocabulary cost 50 µs a report at 1M passages)
-        first = np.flatnonzero(np.diff(terms, prepend=-1))
-        self._df[terms[first]] += np.diff(first, append=len(terms))
+        # one per (term, passage) pair: a bincount as long as the vocabulary cost 50 µs a
+        # report at 1M passages, runs found with np.diff 30 µs at any size
+        np.add.at(self._df, terms, 1)
         docs = (keys % n + self._n_docs).astype(np.int32)
         for column in (terms, docs, tf.astype(np.int32)):
             self._spill.append(column)
