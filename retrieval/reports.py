@@ -110,13 +110,10 @@ class ReportTable(Sequence[Report]):
         chars = np.concatenate([[0], np.cumsum((raw & 0xC0) != 0x80)])
         ends = chars[np.asarray(self._texts.ends[f * n : (f + 1) * n]) - first].tolist()
         missing = self._missing[f * n : (f + 1) * n].tolist()
-        if name != "warnings":
-            values = [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
-            return [None if gone else v for v, gone in zip(values, missing, strict=True)]
-        return [
-            None if gone else _decode(name, text[a:b])
-            for a, b, gone in zip([0, *ends[:-1]], ends, missing, strict=True)
-        ]
+        values = [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+        if name == "warnings":  # a missing value is "", a present one at least "[]"
+            values = [v and _decode(name, v) for v in values]
+        return [None if gone else v for v, gone in zip(values, missing, strict=True)]
 
     @property
     def years(self) -> np.ndarray:

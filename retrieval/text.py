@@ -236,15 +236,20 @@ class TextPipeline:
     def _cut_part(self, cut: str) -> tuple[str, ...] | _Word:
         """One rjieba word's part in `tokens_of_normalized`: `_RUN`, `_IGNORE`, or the
         tokens of its jieba words (which end a run, even when there are none)."""
-        kinds = self._kinds.get(cut)
-        if kinds is None:
-            kinds = self._kinds[cut] = tuple(self._kind(w) for w in self.segmenter.split(cut))
+        kinds = self._kinds_of(cut)
         if len(kinds) == 1 and (kinds[0] is _RUN or kinds[0] is _IGNORE):
             return kinds[0]
         if all(kind is _IGNORE for kind in kinds):
             return _IGNORE
         # an ASCII run split in pieces never holds a single Han character (no _RUN here)
         return tuple(t for kind in kinds if kind is not _IGNORE for t in kind.tokens)
+
+    def _kinds_of(self, cut: str) -> tuple[_Word, ...]:
+        """What each jieba word of one of rjieba's words is (`_kind`), made once a word."""
+        kinds = self._kinds.get(cut)
+        if kinds is None:
+            kinds = self._kinds[cut] = tuple(self._kind(w) for w in self.segmenter.split(cut))
+        return kinds
 
     def _pair_tokens(self, run: list[str]) -> list[str]:
         fold = self.synonyms.get
@@ -290,17 +295,13 @@ class TextPipeline:
 
         Single characters are dropped (镇, 村 are everywhere), but a run of them is usually
         a word jieba does not know (七进 in 宪法“七进”), so adjacent pairs in a run become
-        words; punctuation does not end a run. The hot loop of a build: one dictionary
-        lookup per jieba word, `_kind` deciding what each word is.
+        words; punctuation does not end a run. Questions are read through it
+        (`word_groups`); a build's `tokens_of_normalized` gives the same tokens in a
+        faster loop (a test holds them equal).
         """
         run: list[str] = []
-        kinds = self._kinds
-        segmenter = self.segmenter
-        for cut in segmenter.cuts(norm):
-            pieces = kinds.get(cut)
-            if pieces is None:
-                pieces = kinds[cut] = tuple(self._kind(w) for w in segmenter.split(cut))
-            for kind in pieces:
+        for cut in self.segmenter.cuts(norm):
+            for kind in self._kinds_of(cut):
                 if kind is _RUN:
                     run.append(cut)  # a single Han character (never from an ASCII run)
                 elif kind is not _IGNORE:
