@@ -154,20 +154,23 @@ def file_salt(pipeline: TextPipeline) -> str:
 
 def scan(
     corpus_dir: Path, pipeline: TextPipeline, known: Mapping[str, tuple[Stat, str, str]] = {}
-) -> tuple[list[CorpusFile], list[SkippedFile]]:
-    """Every report file with its cache key; catalog problems as skipped rows.
+) -> tuple[list[CorpusFile], list[SkippedFile], bool]:
+    """Every report file with its cache key; catalog problems as skipped rows; and whether
+    `known` already says all there is to record (`stat_records` of the files is `known`).
 
     A file whose size, mtime and inode match `known` (what the last build recorded under
     this pipeline and code, `IndexCache.load_stats`) and whose catalog row is unchanged
     keeps its key without being read: a cold start or a reload reads only what changed.
     Everything else is read and hashed. (8 µs a file went to this loop: it does no more
-    than a stat and two lookups for a file it trusts.)
+    than a stat and two lookups for a file it trusts. Counting the files it trusted saves
+    comparing every file's record again afterwards: 0.04 s at 50,000 files.)
     """
     catalog, problems = read_catalog(corpus_dir)
     salt = file_salt(pipeline)
     now = time.time_ns()
     folder = os.fspath(corpus_dir)
     files = []
+    kept = untracked = 0  # files whose record holds; files with no record and none to make
     for name in corpus_names(corpus_dir):
         stated = catalog.get(name)
         row = "null" if stated is None else json.dumps(stated, sort_keys=True)  # 11 µs a call
@@ -179,6 +182,7 @@ def scan(
         record = known.get(name)
         if record is not None and record[0] == stat and record[1] == row:
             files.append(CorpusFile(name, corpus_dir, None, stated, record[2], (stat, row)))
+            kept += 1
             continue
         try:
             data, error = read_report_bytes(corpus_dir / name), None
@@ -188,19 +192,10 @@ def scan(
         digest.update(data if data is not None else (error or "").encode())
         trusted = stat is not None and error is None and now - stat[1] > RACY_NS
         seen = (stat, row) if trusted else None
+        untracked += seen is None and record is None
         files.append(CorpusFile(name, corpus_dir, error, stated, digest.hexdigest()[:24], seen))
-    return files, [SkippedFile(CATALOG, p) for p in problems]
-
-
-def _stats_changed(files: Sequence[CorpusFile], known: Mapping[str, tuple]) -> bool:
-    """Whether `stat_records(files)` differs from `known` (without building it)."""
-    trusted = 0
-    for f in files:
-        record = known.get(f.source)
-        if f.seen != (record[:2] if record else None):
-            return True
-        trusted += f.seen is not None
-    return trusted != len(known)
+    current = kept + untracked == len(files) and kept == len(known)
+    return files, [SkippedFile(CATALOG, p) for p in problems], current
 
 
 def stat_records(files: Sequence[CorpusFile]) -> dict[str, tuple[Stat, str, str]]:
@@ -337,10 +332,10 @@ def build_index(
     cache = _cache(cache_dir)
     known = cache.load_stats(file_salt(pipeline)) if cache else {}
     with _warmed(pipeline) if warm else contextlib.nullcontext():
-        files, skipped = scan(corpus_dir, pipeline, known)
+        files, skipped, current = scan(corpus_dir, pipeline, known)
     origin = Origin(corpus_key(files, skipped, params), tuple((f.source, f.key) for f in files))
     if cache and (index := cache.load_snapshot(origin.key, pipeline, params)) is not None:
-        if _stats_changed(files, known):
+        if not current:
             cache.save_stats(stat_records(files), file_salt(pipeline))  # read now, not next time
         return index
     previous = cache.load_previous(pipeline, params) if cache else None

@@ -53,7 +53,7 @@ def refresh(index: Index, corpus_dir: Path, cache_dir: Path) -> Refreshed | None
     if pipeline.fingerprint != data_fingerprint(pipeline.data_dir):
         return None
     cache = IndexCache(cache_dir)
-    files, skipped = scan(corpus_dir, pipeline, cache.load_stats(file_salt(pipeline)))
+    files, skipped, _ = scan(corpus_dir, pipeline, cache.load_stats(file_salt(pipeline)))
     new_origin = Origin(
         corpus_key(files, skipped, index.params), tuple((f.source, f.key) for f in files)
     )

@@ -201,6 +201,24 @@ def test_a_file_read_again_unchanged_is_trusted_next_time(corpus_copy, cache):
     assert (size, mtime) == (st.st_size, st.st_mtime_ns - 10**10)
 
 
+def test_a_cold_start_rewrites_the_file_stats_only_when_they_changed(corpus_copy, cache):
+    """Nothing changed, an unreadable file included (it never gets a record): the stats
+    file is left as it is. A file gone: its record goes at once, not at the next build."""
+    from retrieval.cache import IndexCache
+
+    (corpus_copy / "坏文件.pdf").write_bytes(b"not a pdf")
+    build_index(corpus_copy, cache_dir=cache)
+    stats = cache / "stats.pkl"
+    os.utime(stats, ns=(0, 0))
+    assert _from_snapshot(build_index(corpus_copy, cache_dir=cache))
+    assert stats.stat().st_mtime_ns == 0  # not written again
+    gone = sorted(corpus_copy.glob("*.txt"))[0]
+    gone.unlink()
+    build_index(corpus_copy, cache_dir=cache)
+    assert stats.stat().st_mtime_ns != 0
+    assert gone.name not in IndexCache(cache).load_stats()
+
+
 def test_the_build_reports_its_own_peak_memory_not_its_parents(tmp_path):
     """The benchmark starts the builder from a process holding hundreds of MB; Linux's
     ru_maxrss would hand that figure to the builder across fork and exec."""
