@@ -334,7 +334,7 @@ def build_index(
     with _warmed(pipeline) if warm else contextlib.nullcontext():
         files, skipped, current = scan(corpus_dir, pipeline, known)
     origin = Origin(corpus_key(files, skipped, params), tuple((f.source, f.key) for f in files))
-    if cache and (index := cache.load_snapshot(origin.key, pipeline, params)) is not None:
+    if cache and (index := cache.load_snapshot(origin, pipeline, params)) is not None:
         if not current:
             cache.save_stats(stat_records(files), file_salt(pipeline))  # read now, not next time
         return index

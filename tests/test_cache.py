@@ -104,6 +104,13 @@ def test_code_change_invalidates(tmp_path, corpus_copy, cache):
     assert run() == "False"
 
 
+def _past_the_end(path: Path) -> None:
+    """The right number of postings, one of them pointing past the last passage."""
+    docs = np.load(path)
+    docs[len(docs) // 2] = 10**6
+    np.save(path, np.sort(docs))  # kept ascending, as a term's passages are
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -111,6 +118,7 @@ def test_code_change_invalidates(tmp_path, corpus_copy, cache):
         lambda snap: (snap / "bm25_post_docs.npy").write_bytes(b"\x93NUMPY garbage"),
         lambda snap: np.save(snap / "bm25_post_docs.npy", np.arange(10, dtype=np.int32) + 10**6),
         lambda snap: (snap / "text_blob.bin").unlink(),
+        lambda snap: _past_the_end(snap / "bm25_post_docs.npy"),
     ],
 )
 def test_corrupt_snapshot_is_rebuilt_not_trusted(corpus_copy, cache, damage):
@@ -120,6 +128,21 @@ def test_corrupt_snapshot_is_rebuilt_not_trusted(corpus_copy, cache, damage):
     assert not _from_snapshot(rebuilt)
     assert _ids(rebuilt) == expected
     assert _from_snapshot(build_index(corpus_copy, cache_dir=cache))  # and written anew
+
+
+def test_the_snapshots_file_list_is_read_only_to_update(corpus_copy, cache):
+    """A cold start of an unchanged corpus knows the files from their key and does not
+    read the list back; updating after a change does, and a damaged list means a full
+    build, with the same answers as a fresh one."""
+    build_index(corpus_copy, cache_dir=cache)
+    (cache / "snapshot" / "files.pkl").write_bytes(b"not a pickle")
+    assert _from_snapshot(build_index(corpus_copy, cache_dir=cache))
+    target = sorted(corpus_copy.glob("*.txt"))[0]
+    target.write_text(target.read_text("utf-8") + "\n试点无人机巡查执法。\n", "utf-8")
+    updated = build_index(corpus_copy, cache_dir=cache)
+    fresh = build_index(corpus_copy)
+    assert _ids(updated, "无人机巡查") == _ids(fresh, "无人机巡查") != []
+    assert (cache / "snapshot" / "files.pkl").read_bytes() != b"not a pickle"
 
 
 def test_corrupt_file_entry_is_reanalysed(corpus_copy, cache):
