@@ -24,6 +24,9 @@ from .text import DATA_DIR
 
 GAZETTEER = DATA_DIR / "gazetteer" / "divisions.tsv.gz"
 TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
+# What a place's short name leaves off (王团镇 → 王团, 大冶市 → 大冶), longest first.
+TOWN_ENDINGS = ("民族乡", "街道", "镇", "乡")
+COUNTY_ENDINGS = ("自治县", "自治旗", "县", "区", "市", "旗")
 # County names that are also words: only a place when a prefecture or province precedes.
 _WORD_LIKE = {"城区", "郊区", "矿区", "新区", "市区", "东区", "西区", "南区", "北区", "中区"}
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|旗)$")
@@ -194,6 +197,14 @@ class Gazetteer:
         why = f"{town} 在多个县区都有（{names}…），正文未说明是哪一个，县区留空"
         shared = {c.province for c in options}
         return None, shared.pop() if len(shared) == 1 else None, why
+
+
+def short_name(name: str, endings: tuple[str, ...]) -> str:
+    """The name without the first of `endings` it has (`TOWN_ENDINGS`, `COUNTY_ENDINGS`)."""
+    for ending in endings:
+        if name.endswith(ending):
+            return name[: -len(ending)]
+    return name
 
 
 def _superior_kind(text: str) -> str | None:

@@ -7,12 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import related
-from .gazetteer import gazetteer
+from .gazetteer import COUNTY_ENDINGS, TOWN_ENDINGS, gazetteer, short_name
 from .models import Query
 from .text import TextPipeline, normalize
 
-_TOWN_SUFFIX = re.compile(r"(民族乡|镇|乡|街道)$")
-_COUNTY_SUFFIX = re.compile(r"(自治县|自治旗|县|区|市|旗)$")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?(?!\d)")
 # A town's short name that is also an everyday word (保安, 安稳, 龙头) names the town only
 # in a place-like phrase: 那保安呢, 保安的做法, 保安那边; otherwise 保安人员培训 is about guards.
@@ -39,14 +37,14 @@ class Places:
         for name in dict.fromkeys(towns):  # each name once, in corpus order
             if name:
                 by_town[name] = name
-                stem = _TOWN_SUFFIX.sub("", name)
+                stem = short_name(name, TOWN_ENDINGS)
                 if len(stem) >= 2:
                     by_town.setdefault(stem, name)
         for name in dict.fromkeys(counties):
             if name:
                 county = normalize(name)
                 by_county[county] = county
-                stem = _COUNTY_SUFFIX.sub("", county)
+                stem = short_name(county, COUNTY_ENDINGS)
                 if len(stem) >= 2:
                     by_county.setdefault(stem, county)
         starts = frozenset(spelling[:2] for spelling in (*by_town, *by_county))
