@@ -27,6 +27,7 @@ TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
 # What a place's short name leaves off (王团镇 → 王团, 大冶市 → 大冶), longest first.
 TOWN_ENDINGS = ("民族乡", "街道", "镇", "乡")
 COUNTY_ENDINGS = ("自治县", "自治旗", "县", "区", "市", "旗")
+PROVINCE_ENDINGS = ("回族自治区", "壮族自治区", "维吾尔自治区", "自治区", "省", "市")
 # County names that are also words: only a place when a prefecture or province precedes.
 _WORD_LIKE = {"城区", "郊区", "矿区", "新区", "市区", "东区", "西区", "南区", "北区", "中区"}
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|旗)$")
@@ -232,7 +233,7 @@ def _short_prefecture(name: str) -> str | None:
 
 
 def short_province(name: str) -> str:
-    return re.sub(r"(省|市|回族自治区|壮族自治区|维吾尔自治区|自治区)$", "", name)
+    return short_name(name, PROVINCE_ENDINGS)
 
 
 @functools.lru_cache(maxsize=1)
