@@ -25,7 +25,7 @@ from .text import DATA_DIR
 GAZETTEER = DATA_DIR / "gazetteer" / "divisions.tsv.gz"
 TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
 # What a place's short name leaves off (王团镇 → 王团, 大冶市 → 大冶), longest first.
-TOWN_ENDINGS = ("民族乡", "街道", "镇", "乡")
+TOWN_ENDINGS = ("民族乡", "街道", "苏木", "镇", "乡")
 COUNTY_ENDINGS = ("自治县", "自治旗", "县", "区", "市", "旗")
 PROVINCE_ENDINGS = ("回族自治区", "壮族自治区", "维吾尔自治区", "自治区", "省", "市")
 # County names that are also words: only a place when a prefecture or province precedes.

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from .corpus import load_corpus
-from .gazetteer import gazetteer
+from .gazetteer import TOWN_ENDINGS, gazetteer, short_name
 
 _CN = "一二三四五六七八九十"
 _NAME_CHARS = (
@@ -67,7 +67,7 @@ class _NewNames:
     def __init__(self, rng: random.Random, discount: float = 0.6, strength: float = 50.0):
         self.rng, self.discount, self.strength = rng, discount, strength
         towns = sorted(gazetteer().towns)
-        stems = [re.sub(r"(镇|乡|街道|苏木|民族乡)$", "", t) for t in towns]
+        stems = [short_name(t, TOWN_ENDINGS) for t in towns]
         self._stems = [s for s in stems if len(s) >= 2]
         rng.shuffle(self._stems)
         self.names: list[str] = []

@@ -175,3 +175,17 @@ def test_a_passage_answering_more_of_the_question_outranks_one_repeating_part_of
     assert _towns(index.search(question))[:2] == ["绿水镇", "青山镇"]
     monkeypatch.setattr(index_module, "rank_key", lambda scores, coverage: scores)
     assert _towns(index.search(question))[:2] == ["青山镇", "绿水镇"]
+
+
+def test_a_sumu_is_named_by_its_short_name_like_a_town(tmp_path):
+    """苏木 is a township in Inner Mongolia: 巴彦塔拉 names 巴彦塔拉苏木 as 王团 names 王团镇."""
+    from retrieval import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, town in enumerate(("巴彦塔拉苏木", "青山镇")):
+        text = f"{town}2024年法治政府建设情况报告\n一、主要做法\n开展普法宣传进牧区活动。\n"
+        (corpus / f"{n}.txt").write_text(text, "utf-8")
+    index = build_index(corpus, cache_dir=None, workers=1)
+    assert sorted(_towns(index.search("普法宣传"))) == ["巴彦塔拉苏木", "青山镇"]
+    assert _towns(index.search("巴彦塔拉的普法宣传怎么做")) == ["巴彦塔拉苏木"]
