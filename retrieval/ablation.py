@@ -105,6 +105,9 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
             query_module, "_names_place", lambda *a: True
         ),
         "no synonym-group sub-words": lambda: _patched(pipeline, "_subwords", lambda w: []),
+        "no pairs across unused words": lambda: _patched(
+            query_module, "_with_bridging_pairs", lambda groups, weights, *a: (groups, weights)
+        ),
         "year = report year only": lambda: _patched(Index, "_in_years", report_year_only),
         "no relevance threshold": lambda: _stacked(
             _patched(relevance, "STRONG_COVERAGE", 0.0),

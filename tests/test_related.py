@@ -178,3 +178,29 @@ def test_binary_search_finds_exactly_the_listed_words(words, data):
         assert table.of(word) == (("近", 0.7),)
     other = data.draw(st.text(alphabet="律师法官押韵abc", min_size=1, max_size=5))
     assert bool(table.of(other)) == (other in words)
+
+
+def test_a_pair_across_a_word_the_reports_never_use_finds_how_reports_write_it(
+    tmp_path: Path, monkeypatch
+):
+    """开会前 is cut 开会 | 前; reports write 会前学法. The pair 会前 joins the question as a
+    related word: the report that does it ranks first, and without the pair it does not.
+    A pair alone never makes a passage relevant (an off-topic question stays refused)."""
+    from retrieval import query as query_module
+
+    bodies = {
+        "青山镇": "坚持党委会会前学法律制度，全年开展活动十二次。",
+        "绿水镇": "组织干部学法律，讲法律，全年开展活动十二次。",
+        "白石镇": "开展普法宣传进村入户活动。",
+    }
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, (town, body) in enumerate(bodies.items()):
+        (corpus / f"{n}.txt").write_text(REPORT.format(town=town, body=body), "utf-8")
+    index = build_index(corpus, cache_dir=None, workers=1)
+    question = "有没有镇开会前先学法律的"
+    assert "会前" in index.parse(question).terms
+    assert index.search(question).hits[0].report.township == "青山镇"
+    assert not index.search("开会前先吃点东西").hits
+    monkeypatch.setattr(query_module, "_with_bridging_pairs", lambda g, w, *a: (g, w))
+    assert index.search(question).hits[0].report.township != "青山镇"
