@@ -157,9 +157,6 @@ def _with_related(
     return out, weights
 
 
-_HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-
-
 def _with_bridging_pairs(
     groups: tuple[tuple[tuple[str, float, bool], ...], ...],
     weights: dict[str, float],
@@ -185,7 +182,8 @@ def _with_bridging_pairs(
             for pair in (text[max(at - 1, 0) : at + 1], text[end - 1 : end + 1]):
                 pair = fold(pair, pair)
                 if (
-                    _HAN_PAIR.fullmatch(pair)
+                    len(pair) == 2
+                    and all("\u3400" <= c <= "\u9fff" for c in pair)  # as `TextPipeline._kind`
                     and pair not in taken
                     and pair not in pipeline.question_words
                     and pair not in pipeline.stopwords
