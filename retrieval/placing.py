@@ -72,7 +72,9 @@ def place(strong: list[str], body: str) -> Placed:
     if up_front:
         county_level = False
     elif subject:
-        county_level = subject in counties
+        # a county named first but a report that speaks as a township (全镇, 我乡) and
+        # names one: a township's report to its county (中共渠县县委、渠县人民政府: …)
+        county_level = subject in counties and not (towns and town_voice > county_voice)
         best = subject if subject in towns else best
     else:
         county_level = bool(counties) and county_voice > town_voice

@@ -151,6 +151,22 @@ def test_county_level_report_has_a_county_and_no_township():
     assert (report.county, report.province) == ("海淀区", "北京市")
 
 
+def test_a_township_report_addressed_to_its_county_is_the_townships():
+    """No title; the first line greets the county it reports to and the body names the
+    county before the township, but speaks as a township (全镇): the township's report."""
+    text = (
+        "中共渠县县委、渠县人民政府:\n"
+        "2025年以来,在县委、县政府的坚强领导下,紧扣渠县法治政府建设工作重点,立足全镇实际,"
+        "现将宝城镇2025年度法治政府建设情况报告如下。\n"
+        "一、主要举措\n全镇开展普法宣传12场,全镇调解纠纷30件。\n"
+    )
+    report, _ = parse_report("x.txt", text)
+    assert (report.township, report.county, report.province) == ("宝城镇", "渠县", "四川省")
+    county_voice = text.replace("全镇", "全县").replace("立足全县实际,", "")
+    report, _ = parse_report("x.txt", county_voice)
+    assert (report.township, report.county) == (None, "渠县")
+
+
 def test_year_from_heading_when_title_has_none():
     report, _ = parse_report(
         "x.txt", "关于青山镇法治政府建设情况报告\n一、2022年度主要工作\n" + "开展普法。" * 30
