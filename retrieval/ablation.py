@@ -96,7 +96,10 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
         "ranked by BM25 alone (not × coverage)": lambda: _patched(
             index_module, "rank_key", lambda scores, coverage: scores
         ),
-        "no question scaffolding list": lambda: _patched(pipeline, "question_words", frozenset()),
+        "no question scaffolding list": lambda: _stacked(
+            _patched(pipeline, "question_words", frozenset()),
+            _patched(pipeline, "question_phrases", ()),
+        ),
         "no possibly-relevant tier": lambda: _patched(relevance, "WEAK_COVERAGE", 2.0),
         "any sub-word holds a word (no heads)": lambda: _patched(
             pipeline, "word_groups", all_heads(pipeline.word_groups)

@@ -216,6 +216,8 @@ def parse_question(
     unknown = _unknown_towns(text)
     for name in unknown:
         text = text.replace(name, " ")
+    for phrase in pipeline.question_phrases:  # before the cut, or 兄弟乡镇 leaves 乡镇
+        text = text.replace(phrase, " ")
     groups = tuple(
         _without_scaffolding(g, pipeline.question_words)
         for g in pipeline.word_groups(text)
