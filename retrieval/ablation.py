@@ -98,7 +98,7 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
         ),
         "no question scaffolding list": lambda: _stacked(
             _patched(pipeline, "question_words", frozenset()),
-            _patched(pipeline, "question_phrases", ()),
+            _patched(query_module, "_framing", lambda pipeline: re.compile("(?!)")),
         ),
         "no possibly-relevant tier": lambda: _patched(relevance, "WEAK_COVERAGE", 2.0),
         "any sub-word holds a word (no heads)": lambda: _patched(

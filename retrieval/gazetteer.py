@@ -24,6 +24,9 @@ from .text import DATA_DIR
 
 GAZETTEER = DATA_DIR / "gazetteer" / "divisions.tsv.gz"
 TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
+# The word for townships in general: after 其他, 别的, 有没有 it means "any town". (街道
+# is not: a question that says 街道 wants sub-districts, see query._framing.)
+ANY_TOWN = "乡镇"
 # What a place's short name leaves off (王团镇 → 王团, 大冶市 → 大冶), longest first.
 TOWN_ENDINGS = ("民族乡", "街道", "苏木", "镇", "乡")
 COUNTY_ENDINGS = ("自治县", "自治旗", "县", "区", "市", "旗")

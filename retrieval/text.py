@@ -157,14 +157,6 @@ class TextPipeline:
         self._own_words += list(self.synonyms)
 
     @functools.cached_property
-    def question_phrases(self) -> tuple[str, ...]:
-        """Scaffolding that jieba cuts in pieces (兄弟乡镇 is 兄弟 | 乡镇, 哪个镇 is 哪个 | 镇),
-        longest first: questions drop them whole before they are cut, or a piece (乡镇)
-        would stay behind as a content word (兄弟乡镇普法 found 4 passages, 普法 42)."""
-        phrases = [w for w in self.question_words if len(self.segmenter.words(w)) > 1]
-        return tuple(sorted(phrases, key=lambda w: (-len(w), w)))
-
-    @functools.cached_property
     def segmenter(self) -> Segmenter:
         """jieba's dictionary with our words, made when first needed: a build's parent
         process only merges what its workers analysed and never segments (0.4 s and
