@@ -4,6 +4,7 @@ place words only where they name a place. Thresholds re-checked on their calibra
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -11,9 +12,11 @@ import pytest
 from retrieval import follow_up, to_simplified
 from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, judge
 
-from .conftest import ROOT
+from .conftest import ROOT, SEEDS
 
 CALIBRATION = ROOT / "data" / "calibration" / "relevance.jsonl"
+REAL_QUESTIONS = ROOT.parent / "shared" / "eval" / "real_questions.jsonl"
+CORPUS_REAL = ROOT.parent / "shared" / "corpus-real"
 
 
 def _calibration() -> list[dict]:
@@ -45,14 +48,36 @@ def _best_coverage(index, question: str) -> float:
 def test_thresholds_sit_between_off_topic_and_in_scope_calibration_questions(seed_index):
     """The gap the thresholds sit in, on the seeds: no off-topic question reaches
     STRONG_COVERAGE on any passage (the highest, 明年春节放几天假, reaches 0.28), while
-    most in-scope ones do on their best passage (28 of 32 when it was set)."""
+    most in-scope ones do on their best passage (28 of 32 when it was set; 31 since the
+    wider scaffolding of stop 19, so the weak tier's use is checked on the real set)."""
     off = [q for q in _calibration() if not q["gold"]]
     within = [q for q in _calibration() if q["gold"]]
     assert max(_best_coverage(seed_index, q["q"]) for q in off) < STRONG_COVERAGE
     strong = [q for q in within if _best_coverage(seed_index, q["q"]) >= STRONG_COVERAGE]
     assert len(strong) / len(within) >= 0.8
     weak = [q for q in within if _best_coverage(seed_index, q["q"]) >= WEAK_COVERAGE]
-    assert len(weak) > len(strong)  # the weak tier has something to add
+    assert len(weak) / len(within) >= 0.9  # 31 of 32, when set and now
+
+
+@pytest.mark.skipif(
+    not (REAL_QUESTIONS.exists() and CORPUS_REAL.is_dir()),
+    reason="../shared/eval/real_questions.jsonl or ../shared/corpus-real is not beside the repo",
+)
+def test_the_weak_tier_answers_real_questions_the_strong_one_cannot(tmp_path, monkeypatch):
+    """Over the seeds and the 50 real openings, 可能相关 answers staff questions that no
+    passage answers outright (hit@5 0.800 without it, 0.867 with it at stop 19)."""
+    from retrieval import build_index, relevance
+    from retrieval.ablation import load_questions, score
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for report in [*SEEDS.glob("*.txt"), *CORPUS_REAL.glob("*.txt")]:
+        shutil.copy(report, corpus / report.name)
+    index = build_index(corpus, cache_dir=None, workers=2)
+    questions = [q for q in load_questions(REAL_QUESTIONS) if q.get("gold")]
+    with_weak = score(index, questions)["hit@5"]
+    monkeypatch.setattr(relevance, "WEAK_COVERAGE", 2.0)
+    assert score(index, questions)["hit@5"] < with_weak
 
 
 def test_calibration_questions_answered_and_off_topic_refused(seed_index):
@@ -95,6 +120,32 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
     framed, plain = seed_index.search(frame + topic), seed_index.search(topic)
     assert [h.passage.id for h in framed.hits] == [h.passage.id for h in plain.hits]
     assert framed.total == plain.total > 0
+
+
+@pytest.mark.parametrize(
+    "framed",
+    [
+        "{}有哪些好做法",
+        "关于{}的材料",
+        "想了解一下{}",
+        "{}做得比较好的",
+        "{}的典型经验",
+        "{}具体措施有哪些",
+        "我们镇想搞{}，有参考吗",
+        "{}都是怎么开展的",
+        "{}相关的内容",
+        "谁家{}搞得好",
+        "其他单位{}怎么弄",
+        "{}工作有啥亮点",
+    ],
+)
+@pytest.mark.parametrize("topic", ["普法", "法律顾问", "人民调解"])
+def test_asking_words_around_a_topic_change_nothing_in_the_answer(seed_index, framed, topic):
+    """Words that ask rather than say what about (材料, 了解, 典型, 参考, 亮点, 谁家, and
+    official speech's vague 开展, 内容, 单位) are scaffolding: the answer is the topic's."""
+    asked, plain = seed_index.search(framed.format(topic)), seed_index.search(topic)
+    assert [h.passage.id for h in asked.hits] == [h.passage.id for h in plain.hits]
+    assert asked.total == plain.total > 0
 
 
 def test_counts_only_passages_about_the_question(seed_index):
