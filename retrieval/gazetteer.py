@@ -142,6 +142,10 @@ class Gazetteer:
             return before in ("市", "州", "盟")
         return True
 
+    def names_region(self, word: str) -> bool:
+        """Whether a word is a prefecture's or province's name (黄石, 湖北省, 湖北)."""
+        return word in self.prefectures or word in self.provinces
+
     def mentions(self, text: str) -> tuple[set[str], set[str], set[str]]:
         """Counties, prefectures and provinces (canonical names) the text names; used
         only to narrow a township several counties share."""

@@ -231,10 +231,13 @@ def parse_question(
     for name in unknown:
         text = text.replace(name, " ")
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇
+    regions = gazetteer()
     groups = tuple(
         _without_scaffolding(g, pipeline.question_words)
         for g in pipeline.word_groups(text)
-        if g[-1][0] not in pipeline.question_words
+        # 黄石保安镇, 湖北的镇: where, not what about (a word no report's passages use
+        # would count against every passage)
+        if g[-1][0] not in pipeline.question_words and not regions.names_region(g[-1][0])
     )
     weights: dict[str, float] = {}
     if frequency is not None:

@@ -137,6 +137,7 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
         "谁家{}搞得好",
         "其他单位{}怎么弄",
         "{}工作有啥亮点",
+        "问下{}情况",
     ],
 )
 @pytest.mark.parametrize("topic", ["普法", "法律顾问", "人民调解"])
@@ -146,6 +147,22 @@ def test_asking_words_around_a_topic_change_nothing_in_the_answer(seed_index, fr
     asked, plain = seed_index.search(framed.format(topic)), seed_index.search(topic)
     assert [h.passage.id for h in asked.hits] == [h.passage.id for h in plain.hits]
     assert asked.total == plain.total > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        ("黄石保安镇普法", "保安镇普法"),
+        ("湖北保安镇普法", "保安镇普法"),
+        ("湖北的镇怎么搞普法", "普法"),
+    ],
+)
+def test_a_prefecture_or_province_in_the_question_is_where_not_what(seed_index, question, plain):
+    """黄石 and 湖北 no report's passage says: as content words they counted against every
+    passage (黄石保安镇普法 found 1 of 保安镇's 16)."""
+    asked, expected = seed_index.search(question), seed_index.search(plain)
+    assert [h.passage.id for h in asked.hits] == [h.passage.id for h in expected.hits]
+    assert asked.total == expected.total > 0 and not asked.tentative
 
 
 def test_counts_only_passages_about_the_question(seed_index):
