@@ -88,10 +88,13 @@ def _names_place(text: str, spelling: str, name: str, pipeline: TextPipeline) ->
     return False
 
 
-def _unknown_towns(text: str) -> list[str]:
-    """Real townships (in the gazetteer) the question names that the corpus has no report
-    for: 城关镇 is one; 以前镇里, 各乡镇, 送法下乡 are not."""
-    return list(dict.fromkeys(name for _, name in gazetteer().towns_in(text) if len(name) > 2))
+def _unknown_places(text: str) -> list[str]:
+    """Real townships and counties (in the gazetteer) the question names that the corpus
+    has no report for (the corpus's own were taken out of the text before): 城关镇 and
+    凤阳县 are; 以前镇里, 各乡镇, 送法下乡, 政府和县委 are not."""
+    gaz = gazetteer()
+    towns = [name for _, name in gaz.towns_in(text) if len(name) > 2]
+    return list(dict.fromkeys([*towns, *(name for _, name in gaz.counties_in(text))]))
 
 
 def _places_in(
@@ -227,7 +230,7 @@ def parse_question(
     towns, counties, text = _places_in(normalize(question), places, pipeline)
     years = [int(y) for y in _YEAR.findall(text)]
     text = _YEAR.sub(" ", text)
-    unknown = _unknown_towns(text)
+    unknown = _unknown_places(text)
     for name in unknown:
         text = text.replace(name, " ")
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇

@@ -138,6 +138,7 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
         "其他单位{}怎么弄",
         "{}工作有啥亮点",
         "问下{}情况",
+        "县里{}怎么搞",
     ],
 )
 @pytest.mark.parametrize("topic", ["普法", "法律顾问", "人民调解"])

@@ -60,6 +60,14 @@ def test_no_hits_message_escapes_and_suggests(seed_index):
     assert "王团镇（2024）" in message and "去掉镇名或年份" in message
 
 
+def test_a_county_with_no_report_is_named_in_the_no_hits_message(seed_index):
+    """凤阳县 is a real county the corpus has no report from: said plainly, not guessed."""
+    query = seed_index.parse("凤阳县的镇普法怎么做")
+    assert seed_index.search(query).hits == ()
+    message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED)
+    assert "语料中没有凤阳县的报告" in message and "去掉镇名或年份" in message
+
+
 def test_no_hits_for_missing_year(seed_index):
     message = no_hits_html(seed_index.parse("2019年普法"), seed_index.corpus.reports, SIMPLIFIED)
     assert "语料中没有 2019 年的报告" in message

@@ -60,7 +60,14 @@ def test_year_filter(seed_index):
 
 @pytest.mark.parametrize(
     "question",
-    ["城关镇法律顾问", "青山乡怎么调解矛盾纠纷", "2019年法律明白人", "王团镇2021年行政处罚"],
+    [
+        "城关镇法律顾问",
+        "青山乡怎么调解矛盾纠纷",
+        "2019年法律明白人",
+        "王团镇2021年行政处罚",
+        "凤阳县普法",
+        "海淀区的镇怎么普法",
+    ],
 )
 def test_unknown_town_or_year_gives_nothing_rather_than_other_towns(seed_index, question):
     assert seed_index.search(question).hits == ()
