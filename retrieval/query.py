@@ -223,8 +223,9 @@ def parse_question(
 ) -> Query:
     """Split a question into content words and the township/county/year filters it names.
 
-    Scaffolding (`pipeline.question_words`: 有没有, 别的镇, 做法…) is dropped from the
-    content words but kept in `topic`, which follow-up questions reuse. With `frequency`
+    Scaffolding (`pipeline.question_words`: 有没有, 做法…) is dropped from the content
+    words but kept in `topic`, which follow-up questions reuse; the framing `_framing`
+    takes out of the text (兄弟乡镇, 别的乡镇) leaves both. With `frequency`
     (how many passages of the corpus hold a word), content words bring in related words.
     """
     towns, counties, text = _places_in(normalize(question), places, pipeline)
