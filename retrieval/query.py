@@ -171,10 +171,10 @@ def _with_bridging_pairs(
     """A content word the corpus never uses may be jieba cutting the question where the
     reports' words cross its edge: 开会前 is 开会 | 前, reports write 会前学法. The character
     pair across each edge of such a word, when it is a word (in jieba's dictionary or ours;
-    not 年下 of 一年下村) and the corpus uses it, joins the word's group
-    as a related word of similarity 1 (never its head, so it cannot make a passage
-    relevant alone), beyond `related.MAX_TERMS`: few questions have such words.
-    Measured in the README (real set +1 question, the others unchanged)."""
+    not 年下 of 一年下村) and the corpus uses it, joins the word's group as a related word
+    of similarity 1 (never its head, so it cannot make a passage relevant alone), beyond
+    `related.MAX_TERMS`: few questions have such words. Measured in the README (real set
+    +1 question, the others unchanged)."""
     taken = {part[0] for group in groups for part in group}
     fold = pipeline.synonyms.get
     out = []
