@@ -30,6 +30,15 @@ def corpus_copy(tmp_path: Path) -> Path:
     return target
 
 
+def towns_index(folder: Path, bodies: dict[str, str], template: str) -> Index:
+    """An index of one small report per town, `template` filled with {town} and {body},
+    built as production builds (no cache)."""
+    folder.mkdir()
+    for n, (town, body) in enumerate(bodies.items()):
+        (folder / f"{n}.txt").write_text(template.format(town=town, body=body), "utf-8")
+    return build_index(folder, cache_dir=None, workers=1)
+
+
 def dev_questions() -> list[dict]:
     """The shared dev questions when present beside the repo, else a few of our own."""
     if DEV_QUESTIONS.exists():

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retrieval import build_index, to_simplified
+from retrieval import to_simplified
 from retrieval.related import (
     MAX_TERMS,
     MIN_SIMILARITY,
@@ -20,7 +20,7 @@ from retrieval.related import (
     related_words,
 )
 
-from .conftest import ROOT
+from .conftest import ROOT, towns_index
 
 CALIBRATION = ROOT / "data" / "calibration" / "relevance.jsonl"
 
@@ -62,16 +62,12 @@ def test_everyday_words_find_the_words_reports_use(seed_index):
 def test_related_words_weigh_below_the_askers_own_words(tmp_path: Path):
     """A passage with the asker's word ranks above one with a related word (律师 → 法官),
     and a passage holding only related words is not an answer."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     bodies = {
         "青山镇": "组织律师进村开展法治讲座12场。",
         "绿水镇": "组织法官进村开展法治讲座12场。",
         "白石镇": "组织法官进村开展调研。",
     }
-    for n, (town, body) in enumerate(bodies.items()):
-        (corpus / f"{n}.txt").write_text(REPORT.format(town=town, body=body), "utf-8")
-    index = build_index(corpus, cache_dir=None, workers=1)
+    index = towns_index(tmp_path / "corpus", bodies, REPORT)
     assert ("法官", 0.79) in related_words().of("律师")
     towns = [h.report.township for h in index.search("律师讲座").hits]
     assert towns[:2] == ["青山镇", "绿水镇"]
@@ -193,11 +189,7 @@ def test_a_pair_across_a_word_the_reports_never_use_finds_how_reports_write_it(
         "绿水镇": "组织干部学法律，讲法律，全年开展活动十二次。",
         "白石镇": "开展普法宣传进村入户活动。",
     }
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n, (town, body) in enumerate(bodies.items()):
-        (corpus / f"{n}.txt").write_text(REPORT.format(town=town, body=body), "utf-8")
-    index = build_index(corpus, cache_dir=None, workers=1)
+    index = towns_index(tmp_path / "corpus", bodies, REPORT)
     question = "有没有镇开会前先学法律的"
     assert "会前" in index.parse(question).terms
     assert index.search(question).hits[0].report.township == "青山镇"

@@ -10,7 +10,7 @@ import pytest
 
 from retrieval import to_simplified
 
-from .conftest import ROOT, dev_questions
+from .conftest import ROOT, dev_questions, towns_index
 
 
 def _towns(result):
@@ -162,7 +162,6 @@ def test_a_passage_answering_more_of_the_question_outranks_one_repeating_part_of
 ):
     """青山镇 says 无人机巡查 four times, 绿水镇 says it once and adds the 普法宣传 the
     question asks about: BM25 alone puts 青山镇 first; ranking by BM25 × coverage does not."""
-    from retrieval import build_index
     from retrieval import index as index_module
 
     bodies = {
@@ -172,12 +171,8 @@ def test_a_passage_answering_more_of_the_question_outranks_one_repeating_part_of
         "红岩镇": "开展矛盾调解。",
         "黄土镇": "开展执法检查。",
     }
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n, (town, body) in enumerate(bodies.items()):
-        text = f"{town}2024年法治政府建设情况报告\n一、主要做法\n(一)基层治理\n{body}\n"
-        (corpus / f"{n}.txt").write_text(text, "utf-8")
-    index = build_index(corpus, cache_dir=None, workers=1)
+    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n(一)基层治理\n{body}\n"
+    index = towns_index(tmp_path / "corpus", bodies, report)
     question = "无人机巡查时怎么做普法宣传"
     assert _towns(index.search(question))[:2] == ["绿水镇", "青山镇"]
     monkeypatch.setattr(index_module, "rank_key", lambda scores, coverage: scores)
@@ -186,13 +181,8 @@ def test_a_passage_answering_more_of_the_question_outranks_one_repeating_part_of
 
 def test_a_sumu_is_named_by_its_short_name_like_a_town(tmp_path):
     """苏木 is a township in Inner Mongolia: 巴彦塔拉 names 巴彦塔拉苏木 as 王团 names 王团镇."""
-    from retrieval import build_index
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for n, town in enumerate(("巴彦塔拉苏木", "青山镇")):
-        text = f"{town}2024年法治政府建设情况报告\n一、主要做法\n开展普法宣传进牧区活动。\n"
-        (corpus / f"{n}.txt").write_text(text, "utf-8")
-    index = build_index(corpus, cache_dir=None, workers=1)
+    bodies = dict.fromkeys(("巴彦塔拉苏木", "青山镇"), "开展普法宣传进牧区活动。")
+    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
+    index = towns_index(tmp_path / "corpus", bodies, report)
     assert sorted(_towns(index.search("普法宣传"))) == ["巴彦塔拉苏木", "青山镇"]
     assert _towns(index.search("巴彦塔拉的普法宣传怎么做")) == ["巴彦塔拉苏木"]
