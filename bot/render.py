@@ -111,6 +111,10 @@ def answer_html(
     else:
         header = f"找到 {result.total} 段相关内容"
     header += f"（第 {page + 1}/{pages} 页）：" if pages > 1 else "："
+    if result.query.counties and any(hit.report.county is None for hit in result.hits):
+        # reports the gazetteer places there only by their township's name (Index)
+        named = html.escape("、".join(result.query.counties))
+        header += f"\n（标“县区不详”的报告未写明所属县区，{named}有同名乡镇）"
     for limit in (260, 180, 120, 60):
         blocks = [
             _hit_block(page * PAGE_SIZE + n, hit, hit_forms, limit, script)

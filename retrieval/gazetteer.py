@@ -182,6 +182,11 @@ class Gazetteer:
         firsts[[min(code >> 21, 0xFFFF) for code in names]] = True
         return np.array(sorted(names), dtype=np.int64), dict(names), firsts
 
+    def counties_of(self, town: str, province: str | None = None) -> tuple[str, ...]:
+        """The counties that have a township of this name (in `province` when given)."""
+        options = self.towns.get(town, ())
+        return tuple(c.name for c in options if c.name and province in (None, c.province))
+
     def place(self, town: str, text: str) -> tuple[County | None, str | None, str | None]:
         """The county of a township named in the text (None when the text does not say
         which of several), the province when it is known even so, and why not."""

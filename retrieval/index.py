@@ -13,14 +13,34 @@ import numpy as np
 
 from .bm25 import SparseBM25
 from .corpus import Corpus
+from .gazetteer import gazetteer
 from .models import Hit, Query
 from .query import Places, parse_question
 from .relevance import STRONG, TABLE_BITS, WEAK, content_words, judge, levels
+from .reports import ReportTable
 from .text import TextPipeline
 
 # Unless the question names a town, no report takes more than this many of each five places.
 PER_REPORT = 2
 WINDOW = 5
+
+
+def _possible_counties(reports: ReportTable) -> dict[str, list[int]]:
+    """Reports whose county the text leaves open (下洋镇: 徐闻县, 永春县 and 永定区 each
+    have one), under every county the gazetteer has a township of that name in (within
+    the report's province when known): a question naming one of those counties gets
+    them, with 县区不详 on their source line, rather than "no report from there"."""
+    towns, counties = reports.column("township_simplified"), reports.column("county")
+    pairs = enumerate(zip(towns, counties, strict=True))
+    open_ = [i for i, (town, county) in pairs if town and not county]
+    if not open_:  # the gazetteer is loaded only when some report needs it
+        return {}
+    gaz, provinces = gazetteer(), reports.column("province")
+    maybe: dict[str, list[int]] = {}
+    for i in open_:
+        for county in gaz.counties_of(towns[i], provinces[i]):
+            maybe.setdefault(county, []).append(i)
+    return maybe
 
 
 def rank_key(scores: np.ndarray, coverage: np.ndarray) -> np.ndarray:
@@ -54,8 +74,9 @@ class Index:
         self.params = bm25.params
         reports = corpus.reports
         towns, counties = reports.column("township_simplified"), reports.column("county")
+        self._maybe_in = _possible_counties(reports)
         # a set, not np.unique: its first call imports numpy.ma (0.05 s of a cold start)
-        self.places = Places.of(towns, counties, set(reports.years.tolist()))
+        self.places = Places.of(towns, [*counties, *self._maybe_in], set(reports.years.tolist()))
         self.report_of = np.asarray(corpus.passages.report_of)
         self._town_of = np.array([t or "" for t in towns], dtype=object)
         self._county_of = np.array([c or "" for c in counties], dtype=object)
@@ -79,7 +100,10 @@ class Index:
         if query.townships:
             mask &= np.isin(self._town_of, list(query.townships))
         if query.counties:
-            mask &= np.isin(self._county_of, list(query.counties))
+            in_county = np.isin(self._county_of, list(query.counties))
+            for county in query.counties:
+                in_county[self._maybe_in.get(county, [])] = True
+            mask &= in_county
         return mask
 
     def search(self, question: str | Query, top_k: int = 5, offset: int = 0) -> SearchResult:

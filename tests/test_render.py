@@ -17,7 +17,7 @@ from bot.render import (
     source_line,
 )
 
-from .conftest import ROOT
+from .conftest import ROOT, towns_index
 
 
 def test_excerpt_bolds_matches_escapes_and_cuts_around_the_match():
@@ -146,3 +146,16 @@ def test_towns_with_500_reports_summarises_by_county_in_whole_messages():
         assert len(message) <= MAX_MESSAGE
         assert message.count("<b>") == message.count("</b>")
     assert sum(m.count("• ") for m in everything) == 500
+
+
+def test_a_report_shown_for_a_county_it_may_be_in_says_so(tmp_path):
+    """下洋镇's report does not say its county; asked about 徐闻县 (which has a 下洋镇) the
+    answer shows it and says why a 县区不详 report is there."""
+    bodies = {"下洋镇": "开展普法宣传进村活动。", "巫溪县峰灵镇": "开展普法宣传进村活动。"}
+    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
+    index = towns_index(tmp_path / "corpus", bodies, report)
+    result = index.search("徐闻县普法宣传")
+    message = answer_html(result, [["普法宣传"]] * len(result.hits), SIMPLIFIED)
+    assert "下洋镇" in message and "县区不详" in message and "徐闻县有同名乡镇" in message
+    other = index.search("巫溪县普法宣传")
+    assert "同名乡镇" not in answer_html(other, [["普法宣传"]], SIMPLIFIED)

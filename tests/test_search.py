@@ -186,3 +186,20 @@ def test_a_sumu_is_named_by_its_short_name_like_a_town(tmp_path):
     index = towns_index(tmp_path / "corpus", bodies, report)
     assert sorted(_towns(index.search("普法宣传"))) == ["巴彦塔拉苏木", "青山镇"]
     assert _towns(index.search("巴彦塔拉的普法宣传怎么做")) == ["巴彦塔拉苏木"]
+
+
+def _open_county_index(folder):
+    """下洋镇 and 大河乡 never say their county (the gazetteer has a 下洋镇 in 徐闻县, 永春县
+    and 永定区, a 大河乡 in six counties, 巫溪县 among them); 峰灵镇 says 巫溪县."""
+    bodies = dict.fromkeys(("下洋镇", "大河乡", "巫溪县峰灵镇"), "开展普法宣传进村活动。")
+    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
+    return towns_index(folder, bodies, report)
+
+
+def test_a_county_finds_the_reports_that_may_be_from_it_when_they_do_not_say(tmp_path):
+    index = _open_county_index(tmp_path / "corpus")
+    assert index.corpus.reports[0].county is None
+    assert _towns(index.search("徐闻县普法宣传")) == ["下洋镇"]
+    assert _towns(index.search("永定区的普法宣传")) == ["下洋镇"]
+    assert sorted(_towns(index.search("巫溪县普法宣传"))) == ["大河乡", "峰灵镇"]
+    assert index.search("凤阳县普法宣传").hits == ()
