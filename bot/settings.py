@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.build import default_cache_dir
+from retrieval.paths import CACHE_ROOT, QUERY_LOG, SEEDS_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{10,}$")
 
 
@@ -37,7 +37,7 @@ class Settings:
     corpus_dir: Path
     query_log_path: Path
     questions_per_minute: int = 6
-    cache_dir: Path = ROOT / "data" / "cache"
+    cache_dir: Path = CACHE_ROOT
     allowed_chat_ids: frozenset[int] = frozenset()  # empty: every chat
 
     @classmethod
@@ -54,16 +54,16 @@ class Settings:
             )
         admin_ids = _ids(env, "ADMIN_USER_IDS")
         allowed = _ids(env, "ALLOWED_CHAT_IDS")
-        corpus_dir = Path(env.get("CORPUS_DIR", "").strip() or ROOT / "seeds")
+        corpus_dir = Path(env.get("CORPUS_DIR", "").strip() or SEEDS_DIR)
         if not corpus_dir.is_dir():
             raise SettingsError(f"CORPUS_DIR is not a folder: {corpus_dir}")
-        log_path = Path(env.get("QUERY_LOG_PATH", "").strip() or ROOT / "data" / "queries.sqlite3")
+        log_path = Path(env.get("QUERY_LOG_PATH", "").strip() or QUERY_LOG)
         if log_path.is_dir():
             raise SettingsError(f"QUERY_LOG_PATH is a folder, not a file: {log_path}")
         rate = env.get("QUESTIONS_PER_MINUTE", "").strip() or "6"
         if not rate.isdigit() or int(rate) < 1:
             raise SettingsError(f"QUESTIONS_PER_MINUTE must be a positive whole number: {rate!r}")
-        cache_dir = Path(env.get("INDEX_CACHE_DIR", "").strip() or ROOT / "data" / "cache")
+        cache_dir = Path(env.get("INDEX_CACHE_DIR", "").strip() or CACHE_ROOT)
         if cache_dir.exists() and not cache_dir.is_dir():
             raise SettingsError(f"INDEX_CACHE_DIR is not a folder: {cache_dir}")
         return cls(

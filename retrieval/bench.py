@@ -25,12 +25,11 @@ from rank_bm25 import BM25Okapi
 from .bm25 import BM25Params
 from .build import build_in_subprocess, build_index
 from .cache import IndexCache
-from .cli import DEFAULT_CORPUS
 from .index import Index
+from .paths import DEV_QUESTIONS, SEEDS_DIR
 from .refresh import persist, refresh
 from .synthetic import generate
 
-DEV_QUESTIONS = DEFAULT_CORPUS.parent.parent / "shared" / "eval" / "dev_questions.jsonl"
 ROUNDS = 3
 
 
@@ -258,7 +257,7 @@ def _incremental(index: Index, corpus: Path, cache: Path) -> tuple[float, float]
 def measure(passages: int, vocabulary: str = "heaps") -> dict:
     with tempfile.TemporaryDirectory(prefix="tqa-bench-") as tmp:
         corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
-        files = generate(corpus, passages, DEFAULT_CORPUS, vocabulary=vocabulary)
+        files = generate(corpus, passages, SEEDS_DIR, vocabulary=vocabulary)
         chars = sum(len(p.read_text("utf-8")) for p in corpus.iterdir())
         workers = os.cpu_count() or 1
         sample = _jieba_sample(corpus)

@@ -33,11 +33,12 @@ from .bm25 import BM25Params
 from .corpus import CATALOG, Corpus, Origin, parse_report, read_catalog
 from .index import Index
 from .models import Report, SkippedFile
+from .paths import CACHE_ROOT, DATA_DIR
 from .postings import PostingsBuilder
 from .reading import UnreadableReport, corpus_names, decode_report, read_report_bytes
 from .reports import ReportTable
 from .table import PassageTable, TableBuilder
-from .text import DATA_DIR, TextPipeline, default_pipeline
+from .text import TextPipeline, default_pipeline
 
 if TYPE_CHECKING:
     from .cache import IndexCache
@@ -428,7 +429,7 @@ def update_index(
     return update(old, plan, skipped, pipeline, params, origin)
 
 
-def default_cache_dir(corpus_dir: Path, root: Path = DATA_DIR / "cache") -> Path:
+def default_cache_dir(corpus_dir: Path, root: Path = CACHE_ROOT) -> Path:
     """A cache folder per corpus folder, under data/cache/ (ignored by git)."""
     name = hashlib.sha1(str(corpus_dir.resolve()).encode()).hexdigest()[:12]
     return root / name

@@ -14,8 +14,7 @@ from .build import build_index, default_cache_dir
 from .cache import writable_folder
 from .corpus import load_corpus
 from .index import SearchResult
-
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "seeds"
+from .paths import SEEDS_DIR
 
 
 def _print_json(obj: object) -> None:
@@ -163,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     search = sub.add_parser("search", help="检索段落（无 QUERY 时从标准输入逐行读取问题）")
-    search.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    search.add_argument("--corpus", type=Path, default=SEEDS_DIR)
     search.add_argument("--top-k", type=int, default=5)
     search.add_argument("--json", action="store_true")
     search.add_argument("query", nargs="?")
@@ -172,12 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     search.set_defaults(func=cmd_search)
 
     reports = sub.add_parser("reports", help="列出语料中的报告及其元数据")
-    reports.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    reports.add_argument("--corpus", type=Path, default=SEEDS_DIR)
     reports.add_argument("--json", action="store_true")
     reports.set_defaults(func=cmd_reports)
 
     build = sub.add_parser("build", help="建立索引缓存（供重新加载使用）")
-    build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    build.add_argument("--corpus", type=Path, default=SEEDS_DIR)
     build.add_argument("--cache", type=Path, required=True)
     build.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     build.add_argument("--nice", type=int, default=0, help="降低建索引进程的优先级")

@@ -20,9 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from .memo import derived
-from .text import DATA_DIR
+from .paths import GAZETTEER
 
-GAZETTEER = DATA_DIR / "gazetteer" / "divisions.tsv.gz"
 TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
 # The word for townships in general: after 其他, 别的, 有没有 it means "any town". (街道
 # is not: a question that says 街道 wants sub-districts, see query._framing.)

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import DATA_DIR, normalize
+from .paths import RELATED_TABLE as TABLE
+from .text import normalize
 
-TABLE = DATA_DIR / "related.tsv"
 # Calibrated on data/calibration/relevance.jsonl and the dev set (README, "Related words";
 # figures in data/calibration/related.tsv): 0.55 gains nothing over 0.6 and lets looser
 # neighbours in; 0.65 and 0.7 lose answers.

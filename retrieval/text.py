@@ -19,9 +19,8 @@ from typing import NamedTuple
 import numpy as np
 import opencc
 
+from .paths import DATA_DIR
 from .segment import Segmenter
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # Full-width ASCII (！..～) to half-width, ideographic space to space: length-preserving.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from retrieval import Index, build_index
+from retrieval.paths import DEV_QUESTIONS, ROOT
+from retrieval.paths import SEEDS_DIR as SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+__all__ = ["ROOT", "SEEDS"]  # the repository and its seeds, for the tests
 
 
 @pytest.fixture(scope="session")

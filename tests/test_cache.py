@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from retrieval import build_index
+from retrieval.paths import DATA_DIR
 
 from .conftest import ROOT, SEEDS, mapped
 
@@ -65,7 +66,7 @@ def test_added_and_removed_files(corpus_copy, cache):
 
 def test_dictionary_change_invalidates(corpus_copy, cache, tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(DATA_DIR, data)
     first = build_index(corpus_copy, cache_dir=cache, data_dir=data)
     (data / "stopwords.txt").write_text(
         (data / "stopwords.txt").read_text("utf-8") + "\n执法\n", "utf-8"
@@ -78,7 +79,7 @@ def test_dictionary_change_invalidates(corpus_copy, cache, tmp_path):
 def test_code_change_invalidates(tmp_path, corpus_copy, cache):
     """A copy of the package, edited between two runs, must not reuse the cache."""
     shutil.copytree(ROOT / "retrieval", tmp_path / "pkg" / "retrieval")
-    shutil.copytree(ROOT / "data", tmp_path / "pkg" / "data")
+    shutil.copytree(DATA_DIR, tmp_path / "pkg" / "data")
     script = (
         "import sys, numpy as np; from pathlib import Path; from retrieval import build_index;"
         f"assert build_index.__module__ and {str(tmp_path)!r} in sys.modules['retrieval'].__file__;"

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.paths import DATA_DIR
+
 from .conftest import ROOT, SEEDS
 from .fake_bot_api import FakeBotAPI
 
@@ -99,7 +101,7 @@ def test_the_unit_starts_the_bot_as_its_user_with_the_install_folder_read_only(t
     subprocess.run(["chown", "-R", USER, str(state)], check=True)
     fake = FakeBotAPI().start()
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url)
-    before = sorted(p.name for p in (ROOT / "data").iterdir())
+    before = sorted(p.name for p in DATA_DIR.iterdir())
     proc = subprocess.Popen(
         ["unshare", "-m", "sh", "-c", _namespace_script(unit, state, env)],
         stdout=subprocess.PIPE,
@@ -128,7 +130,7 @@ def test_the_unit_starts_the_bot_as_its_user_with_the_install_folder_read_only(t
     assert db.execute("SELECT question FROM questions").fetchall() == [("执法记录仪配备情况",)]
     db.close()
     assert (state / "cache").is_dir() and (state / "heartbeat").exists()
-    assert sorted(p.name for p in (ROOT / "data").iterdir()) == before  # nothing in the repo
+    assert sorted(p.name for p in DATA_DIR.iterdir()) == before  # nothing in the repo
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrieval import to_simplified
+from retrieval.paths import CALIBRATION_DIR
 from retrieval.related import (
     MAX_TERMS,
     MIN_SIMILARITY,
@@ -20,9 +21,9 @@ from retrieval.related import (
     related_words,
 )
 
-from .conftest import ROOT, towns_index
+from .conftest import towns_index
 
-CALIBRATION = ROOT / "data" / "calibration" / "relevance.jsonl"
+CALIBRATION = CALIBRATION_DIR / "relevance.jsonl"
 
 REPORT = "{town}2024年法治政府建设情况报告\n一、主要做法\n(一)普法宣传\n{body}\n"
 

@@ -10,13 +10,12 @@ import numpy as np
 import pytest
 
 from retrieval import follow_up, to_simplified
+from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, REAL_QUESTIONS
 from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, judge
 
 from .conftest import ROOT, SEEDS
 
-CALIBRATION = ROOT / "data" / "calibration" / "relevance.jsonl"
-REAL_QUESTIONS = ROOT.parent / "shared" / "eval" / "real_questions.jsonl"
-CORPUS_REAL = ROOT.parent / "shared" / "corpus-real"
+CALIBRATION = CALIBRATION_DIR / "relevance.jsonl"
 
 
 def _calibration() -> list[dict]:

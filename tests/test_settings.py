@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsError
+from retrieval.paths import DATA_DIR
 
 from .conftest import ROOT, SEEDS
 
@@ -18,7 +19,7 @@ GOOD = {"TELEGRAM_BOT_TOKEN": "123456:ABCdefGHIjklMNO-pq"}
 def test_defaults():
     s = Settings.from_env(GOOD)
     assert s.corpus_dir == SEEDS and s.admin_ids == frozenset() and s.base_url is None
-    assert s.query_log_path.parent == ROOT / "data"
+    assert s.query_log_path.parent == DATA_DIR
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from retrieval import default_pipeline
+from retrieval.paths import CORPUS_REAL
 from retrieval.reading import read_report_text
 from retrieval.text import normalize
 
-from .conftest import ROOT, SEEDS
-
-CORPUS_REAL = ROOT.parent / "shared" / "corpus-real"
+from .conftest import SEEDS
 
 
 def _same_words(paths: list[Path]) -> int:
