@@ -19,6 +19,13 @@ _BEFORE_PLACE = set("那和与跟及问看查在")
 _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有", "是", "在", "怎么", "如何")
 
 
+# A question's clauses (what punctuation or a space ends), and what makes one ask something.
+_CLAUSE = re.compile(r"([^，。！？：；,.!?:;\s]+)([，。！？：；,.!?:;\s]*)")
+_ASKS = re.compile(
+    r"[吗呢么?？]|怎|如何|哪|什么|谁|几|多少|是否|有没有|是不是|能不能|会不会|要不要|可不可以"
+)
+
+
 @dataclass(frozen=True)
 class Places:
     """The places and years a corpus holds, for recognising them in questions."""
@@ -203,6 +210,33 @@ def _with_bridging_pairs(
 
 
 @functools.lru_cache(maxsize=4)
+def _chat_words(
+    text: str, pipeline: TextPipeline, frequency: Callable[[str], int]
+) -> frozenset[str]:
+    """Words of the chat around a question: clauses after the last one that asks
+    (？在线等, ？辛苦了, ？麻烦回复一下) or a first clause closed by ！ or ： before it
+    (早上好！ 小白求问：), when every word of theirs is one no passage uses and the rest
+    holds a word passages use. Such words weighed as evidence that the question is about something
+    else (README: chat around the real questions cost up to 6 of their 52 answers).
+    A first clause closed by a comma stays: 身份证快到期了，去派出所… is the question's topic."""
+    clauses = [(m[1], m[2]) for m in _CLAUSE.finditer(text)]
+    asks = [n for n, clause in enumerate(clauses) if _ASKS.search("".join(clause))]
+    chatty = list(range(asks[-1] + 1, len(clauses))) if asks else []
+    if asks and asks[0] > 0 and any(mark in clauses[0][1] for mark in "！!：:"):
+        chatty.insert(0, 0)
+    if not chatty:
+        return frozenset()
+    said = [
+        {g[-1][0] for g in pipeline.word_groups(c) if g[-1][0] not in pipeline.question_words}
+        for c, _ in clauses
+    ]
+    chatty = [n for n in chatty if not any(map(frequency, said[n]))]
+    rest = set().union(*(said[n] for n in range(len(clauses)) if n not in chatty))
+    if not chatty or not any(map(frequency, rest)):
+        return frozenset()
+    return frozenset(set().union(*(said[n] for n in chatty)) - rest)
+
+
 def _framing(pipeline: TextPipeline) -> re.Pattern[str]:
     """What a question drops from its text before it is cut: 乡镇 after scaffolding
     (其他乡镇, 别的乡镇, 有没有乡镇: "any town"), and scaffolding that jieba cuts in pieces
@@ -236,12 +270,15 @@ def parse_question(
         text = text.replace(name, " ")
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇
     regions = gazetteer()
+    chat = _chat_words(text, pipeline, frequency) if frequency is not None else frozenset()
     groups = tuple(
         _without_scaffolding(g, pipeline.question_words)
         for g in pipeline.word_groups(text)
         # 黄石保安镇, 湖北的镇: where, not what about (a word no report's passages use
         # would count against every passage)
-        if g[-1][0] not in pipeline.question_words and not regions.names_region(g[-1][0])
+        if g[-1][0] not in pipeline.question_words
+        and not regions.names_region(g[-1][0])
+        and g[-1][0] not in chat
     )
     weights: dict[str, float] = {}
     if frequency is not None:

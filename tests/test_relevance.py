@@ -16,6 +16,7 @@ from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, j
 from .conftest import ROOT, SEEDS
 
 CALIBRATION = CALIBRATION_DIR / "relevance.jsonl"
+CHAT_FRAMES = CALIBRATION_DIR / "chat_frames.tsv"
 
 
 def _calibration() -> list[dict]:
@@ -147,6 +148,61 @@ def test_asking_words_around_a_topic_change_nothing_in_the_answer(seed_index, fr
     asked, plain = seed_index.search(framed.format(topic)), seed_index.search(topic)
     assert [h.passage.id for h in asked.hits] == [h.passage.id for h in plain.hits]
     assert asked.total == plain.total > 0
+
+
+def _chat_frames() -> list[tuple[str, str]]:
+    """(where, text) of each framing in `data/calibration/chat_frames.tsv`."""
+    rows = CHAT_FRAMES.read_text("utf-8").splitlines()
+    return [tuple(row.split("\t")[1:]) for row in rows if row and not row.startswith("#")]
+
+
+def _framed(question: str, where: str, text: str) -> str:
+    if where == "prefix":
+        return text + question
+    return question.rstrip("？?") + text if text[0] in "，？！,?!" else question + text
+
+
+# Round 4's openings closed by a comma whose words no list holds: a first clause closed by a
+# comma may be the question's topic (身份证快到期了，…), so it stays (README, a limit)
+CHAT_NOT_HANDLED = {"各位同仁，", "请教个事儿，", "不好意思打扰了，"}
+
+
+@pytest.mark.parametrize(
+    "topic", ["各镇普法宣传怎么做？", "有没有镇请律师当法律顾问？", "执法记录仪"]
+)
+def test_chat_around_a_question_changes_nothing_in_the_answer(seed_index, topic):
+    """Greetings, thanks and requests around a question (早上好！…？在线等) are neither
+    what it asks about nor evidence that it asks about something else."""
+    plain = [h.passage.id for h in seed_index.search(topic).hits]
+    assert plain
+    for where, text in _chat_frames():
+        if text not in CHAT_NOT_HANDLED:
+            framed = _framed(topic, where, text)
+            assert [h.passage.id for h in seed_index.search(framed).hits] == plain, framed
+
+
+def test_chat_around_an_off_topic_question_does_not_make_it_answerable(seed_index):
+    """我们镇想学习一下，明年春节放几天假 was answered through 学习 before stop 20."""
+    off_topic = [q["q"] for q in _calibration() if not q.get("gold")]
+    answered = [
+        framed
+        for question in off_topic
+        for where, text in _chat_frames()
+        if seed_index.search(framed := _framed(question, where, text)).hits
+    ]
+    assert answered == []
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("身份证快到期了，去派出所换证要带哪些材料？", "到期"),  # a topic closed by a comma
+        ("在吗？明天县城会下雨吗", "下雨"),  # the question comes after the chat
+        ("普法宣传怎么做？还有矛盾纠纷调解", "调解"),  # words the reports use
+    ],
+)
+def test_what_may_be_the_topic_is_not_taken_for_chat(seed_index, question, kept):
+    assert kept in seed_index.parse(question).terms
 
 
 @pytest.mark.parametrize(
