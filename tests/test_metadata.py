@@ -9,6 +9,9 @@ import pytest
 from retrieval import load_corpus, parse_report, to_simplified
 from retrieval.corpus import CATALOG
 from retrieval.gazetteer import gazetteer
+from retrieval.paths import CORPUS_REAL
+from retrieval.reading import read_report_text
+from retrieval.text import to_traditional
 
 from .conftest import SEEDS
 
@@ -204,3 +207,32 @@ def test_one_character_county_names_only_where_they_are_counties():
     text = _seed("002_1113006dcd718aa6.txt").replace("同心县", "镇政府和县委")
     report, _ = parse_report("y.txt", text)
     assert report.county != "和县"
+
+
+def _places(source: str, text: str) -> tuple:
+    report, _ = parse_report(source, text)
+    return report.township_simplified, report.county, report.province, report.year
+
+
+@pytest.mark.skipif(not CORPUS_REAL.is_dir(), reason="../shared/corpus-real is not beside the repo")
+def test_real_openings_printed_otherwise_give_the_same_metadata(tmp_path: Path):
+    """Each real opening in Traditional script, under page furniture, with full-width
+    punctuation and as an HTML page: the township, county, province and year inferred
+    from the plain text (README, The corpus)."""
+    furniture = "首页 > 政务公开 > 法治政府建设\n分享: 微信 微博\n字号: 大 中 小\n打印 关闭\n"
+    wide = str.maketrans({",": "，", ":": "：", "(": "（", ")": "）"})
+    for path in sorted(CORPUS_REAL.glob("*.txt")):
+        text = path.read_text("utf-8")
+        lines = text.split("\n")
+        page = tmp_path / f"{path.stem}.html"
+        page.write_text(
+            f"<html><head><title>{lines[0]}</title></head><body>"
+            + "".join(f"<p>{line}</p>" for line in lines)
+            + "</body></html>",
+            "utf-8",
+        )
+        plain = _places(path.name, text)
+        assert _places(path.name, to_traditional(text)) == plain, path.name
+        assert _places(path.name, furniture + text) == plain, path.name
+        assert _places(path.name, text.translate(wide)) == plain, path.name
+        assert _places(path.name, read_report_text(page)) == plain, path.name
