@@ -209,7 +209,6 @@ def _with_bridging_pairs(
     return tuple(out), weights
 
 
-@functools.lru_cache(maxsize=4)
 def _chat_words(
     text: str, pipeline: TextPipeline, frequency: Callable[[str], int]
 ) -> frozenset[str]:
@@ -237,6 +236,7 @@ def _chat_words(
     return frozenset(set().union(*(said[n] for n in chatty)) - rest)
 
 
+@functools.lru_cache(maxsize=4)
 def _framing(pipeline: TextPipeline) -> re.Pattern[str]:
     """What a question drops from its text before it is cut: 乡镇 after scaffolding
     (其他乡镇, 别的乡镇, 有没有乡镇: "any town"), and scaffolding that jieba cuts in pieces
