@@ -214,10 +214,11 @@ def _chat_words(
 ) -> frozenset[str]:
     """Words of the chat around a question: clauses after the last one that asks
     (？在线等, ？辛苦了, ？麻烦回复一下) or a first clause closed by ！ or ： before it
-    (早上好！ 小白求问：), when every word of theirs is one no passage uses and the rest
-    holds a word passages use. Such words weighed as evidence that the question is about something
-    else (README: chat around the real questions cost up to 6 of their 52 answers).
-    A first clause closed by a comma stays: 身份证快到期了，去派出所… is the question's topic."""
+    (早上好！ 小白求问：), when no passage uses any of their words and the rest of the
+    question holds a word passages use. Such words weighed as evidence that the question
+    is about something else (chat around the real questions cost up to 8 of their 52
+    answers: README, `data/calibration/chat_frames.tsv`). A first clause closed by a
+    comma stays: it may be the topic (身份证快到期了，去派出所换证要带哪些材料？)."""
     clauses = [(m[1], m[2]) for m in _CLAUSE.finditer(text)]
     asks = [n for n, clause in enumerate(clauses) if _ASKS.search("".join(clause))]
     chatty = list(range(asks[-1] + 1, len(clauses))) if asks else []
