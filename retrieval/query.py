@@ -19,6 +19,8 @@ _BEFORE_PLACE = set("那和与跟及问看查在")
 _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有", "是", "在", "怎么", "如何")
 
 
+# 咋 and 啥 ask (how, what) in every word jieba makes of them: 咋搞, 咋干, 干啥, 啥样
+_COLLOQUIAL_ASKING = re.compile("[咋啥]")
 # A question's clauses (what punctuation or a space ends), and what makes one ask something.
 _CLAUSE = re.compile(r"([^，。！？：；,.!?:;\s]+)([，。！？：；,.!?:;\s]*)")
 _ASKS = re.compile(
@@ -278,6 +280,7 @@ def parse_question(
         # 黄石保安镇, 湖北的镇: where, not what about (a word no report's passages use
         # would count against every passage)
         if g[-1][0] not in pipeline.question_words
+        and not _COLLOQUIAL_ASKING.search(g[-1][0])
         and not regions.names_region(g[-1][0])
         and g[-1][0] not in chat
     )

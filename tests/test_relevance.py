@@ -139,6 +139,13 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
         "{}工作有啥亮点",
         "问下{}情况",
         "县里{}怎么搞",
+        "{}咋搞的",  # colloquial (stop 20): any word with 咋 or 啥 asks
+        "俺们想知道{}咋弄",
+        "{}那块咋做的呀",
+        "{}这块儿怎么整",
+        "求个{}的好点子",
+        "{}方面有啥妙招",
+        "{}有没有啥新花样",
     ],
 )
 @pytest.mark.parametrize("topic", ["普法", "法律顾问", "人民调解"])
