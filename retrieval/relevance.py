@@ -3,8 +3,8 @@
 A question is scaffolding (有没有, 别的镇, 怎么, 做法: `data/question_words.txt`, dropped when
 the question is parsed) plus content words. Each content word weighs by its rarity in the
 corpus; a word the corpus never uses still weighs (the passage cannot hold it, which is
-evidence against), unless everyday Chinese does not know it either (a fragment such as 前先
-left by a run of single characters). A passage is
+evidence against), unless no dictionary knows it, jieba's or ours (a fragment such as 前先
+left by a run of single characters; our 八五普法 weighs). A passage is
 
 - **relevant** when it holds at least one content word (the word, or its head: 调解 for
   人民调解, but not 信用 for 信用卡 or 十九 for 三十九度) and covers at least
@@ -55,7 +55,9 @@ def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> lis
         token = group[-1][0]
         t = bm25.vocab.get(token)
         df = float(bm25.df[t]) if t is not None else 0.0
-        known = df > 0 or pipeline.general_freq(token) > 0
+        # a word of jieba's dictionary or ours (八五普法, which reports write “八五”普法)
+        # weighs though no passage holds it whole; a fragment no dictionary has does not
+        known = df > 0 or pipeline.in_dictionary(token)
         weight = bm25.term_weight(token) if known else 0.0
         specificity = math.log((df + 0.5) / corpus_tokens / pipeline.general_share(token))
         words.append(ContentWord(group, weight, specificity))

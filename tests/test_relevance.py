@@ -303,3 +303,13 @@ def test_ablate_command_scores_each_variant(capsys):
     assert rows[0]["cal"]["hit@5"] >= 0.8
     no_threshold = next(r for r in rows if r["variant"] == "no relevance threshold")
     assert no_threshold["cal"]["off_topic"] != "30/30"  # the threshold is what refuses them
+
+
+@pytest.mark.parametrize("question", ["八五普法", "七五普法"])
+def test_a_dictionary_word_no_passage_holds_whole_is_answered_by_its_parts(seed_index, question):
+    """八五普法 is one word of our dictionary; reports write “八五”普法. No passage and no
+    everyday dictionary has it whole, so it weighed nothing, like a fragment, and the
+    question found nothing; its parts now answer it (普法 is its head)."""
+    result = seed_index.search(question)
+    assert result.total == seed_index.search("普法").total > 0
+    assert not result.tentative
