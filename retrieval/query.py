@@ -24,7 +24,7 @@ _COLLOQUIAL_ASKING = re.compile("[咋啥]")
 # A question's clauses (what punctuation or a space ends), and what makes one ask something.
 _CLAUSE = re.compile(r"([^，。！？：；,.!?:;\s]+)([，。！？：；,.!?:;\s]*)")
 _ASKS = re.compile(
-    r"[吗呢么?？]|怎|如何|哪|什么|谁|几|多少|是否|有没有|是不是|能不能|会不会|要不要|可不可以"
+    r"[吗呢么?？咋啥]|怎|如何|哪|什么|谁|几|多少|是否|有没有|是不是|能不能|会不会|要不要|可不可以"
 )
 
 
