@@ -13,6 +13,14 @@ from .models import Query
 from .text import TextPipeline, normalize
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?(?!\d)")
+# Years as staff also write them: 二〇二四年, and 24年 at the start, after punctuation or
+# 那/在/是/和 (那23年的呢), where nothing before it makes it a span of time (有20年经验,
+# 干了15年, 近10年) and nothing after it does (20年来, 10年前)
+_CHINESE_YEAR = re.compile(r"二[〇零○]([〇零○一二三四五六七八九]{2})(?=年)")
+_SHORT_YEAR = re.compile(
+    r"(?:^|(?<=[\s，。！？、：；,.!?:;“”\"那在是和与及]))([1-3]\d)(?=年(?![来前后以多左里内间半代级余期]))"
+)
+_DIGIT = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 # A town's short name that is also an everyday word (保安, 安稳, 龙头) names the town only
 # in a place-like phrase: 那保安呢, 保安的做法, 保安那边; otherwise 保安人员培训 is about guards.
 _BEFORE_PLACE = set("那和与跟及问看查在")
@@ -266,6 +274,8 @@ def parse_question(
     (how many passages of the corpus hold a word), content words bring in related words.
     """
     towns, counties, text = _places_in(normalize(question), places, pipeline)
+    text = _CHINESE_YEAR.sub(lambda m: "20" + m[1].translate(_DIGIT), text)
+    text = _SHORT_YEAR.sub(r"20\1", text)
     years = [int(y) for y in _YEAR.findall(text)]
     text = _YEAR.sub(" ", text)
     unknown = _unknown_places(text)

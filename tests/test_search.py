@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from retrieval import to_simplified
+from retrieval import follow_up, to_simplified
 
 from .conftest import ROOT, dev_questions, towns_index
 
@@ -203,3 +203,25 @@ def test_a_county_finds_the_reports_that_may_be_from_it_when_they_do_not_say(tmp
     assert _towns(index.search("永定区的普法宣传")) == ["下洋镇"]
     assert sorted(_towns(index.search("巫溪县普法宣传"))) == ["大河乡", "峰灵镇"]
     assert index.search("凤阳县普法宣传").hits == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["24年法律明白人培训", "二〇二四年法律明白人培训", "2024年度法律明白人培训"]
+)
+def test_a_year_written_short_or_in_chinese_numerals_is_a_year(seed_index, question):
+    assert seed_index.parse(question).years == (2024,)
+    assert {h.report.year for h in seed_index.search(question).hits} == {2024}
+
+
+@pytest.mark.parametrize(
+    "question", ["有20年经验的调解员", "干了15年的老调解员", "近10年普法", "20年来普法", "24年前的"]
+)
+def test_a_span_of_years_is_not_a_year(seed_index, question):
+    assert seed_index.parse(question).years == ()
+
+
+def test_a_short_year_in_a_follow_up_keeps_the_topic(seed_index):
+    previous = seed_index.parse("峰灵镇法律明白人")
+    short = follow_up(previous, seed_index.parse("那24年的呢"))
+    full = follow_up(previous, seed_index.parse("2024年的呢"))
+    assert short == full == "峰灵镇 2024年 法律明白人"
