@@ -313,3 +313,8 @@ def test_a_dictionary_word_no_passage_holds_whole_is_answered_by_its_parts(seed_
     result = seed_index.search(question)
     assert result.total == seed_index.search("普法").total > 0
     assert not result.tentative
+
+
+def test_a_degree_adverb_is_not_what_a_question_is_about(seed_index):
+    """Reports write 特别是 (above all): 今年冬天会不会特别冷 was answered through 特别."""
+    assert seed_index.search("今年冬天会不会特别冷").hits == ()
