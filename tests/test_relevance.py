@@ -146,6 +146,7 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
         "求个{}的好点子",
         "{}方面有啥妙招",
         "{}有没有啥新花样",
+        "你们自己{}怎么做",  # pronouns
     ],
 )
 @pytest.mark.parametrize("topic", ["普法", "法律顾问", "人民调解"])
