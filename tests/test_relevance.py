@@ -147,6 +147,9 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
         "{}方面有啥妙招",
         "{}有没有啥新花样",
         "你们自己{}怎么做",  # pronouns
+        "近年来{}",  # time adverbs
+        "目前{}做得怎么样",
+        "{}主要做了哪些工作",
     ],
 )
 @pytest.mark.parametrize("topic", ["普法", "法律顾问", "人民调解"])
