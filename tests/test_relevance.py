@@ -150,6 +150,9 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
         "近年来{}",  # time adverbs
         "目前{}做得怎么样",
         "{}主要做了哪些工作",
+        "请问贵镇在{}方面有何经验可供借鉴",  # formal asking
+        "恳请各位提供{}的相关资料",
+        "怎样才能把{}做好",
     ],
 )
 @pytest.mark.parametrize("topic", ["普法", "法律顾问", "人民调解"])
