@@ -132,8 +132,17 @@ def corpus_summary(reports: Sequence[Report]) -> str:
     return f"{towns}，{more}报告"
 
 
+NOTHING_TO_LOOK_UP = (
+    "这句话里没有要查的内容。请直接说想了解哪方面的做法，"
+    "例如“别的镇怎么落实一村一法律顾问”“王团镇的普法”；发送 /help 查看用法。"
+)
+
+
 def no_hits_html(query: Query, reports: ReportTable, script: str) -> str:
-    """Say plainly that nothing was found, what the corpus holds, and what to try."""
+    """Say plainly that nothing was found, what the corpus holds, and what to try; or,
+    when the message holds nothing to look up (谢谢, 你好, 在吗), how to ask."""
+    if not (query.terms or query.names_place or query.years):
+        return in_script(NOTHING_TO_LOOK_UP, script)
     q = html.escape(query.text.strip()[:100])
     lines = [f"没有找到与“{q}”相关的内容。"]
     known_towns = set(reports.column("township_simplified"))  # one column, not every report

@@ -159,3 +159,15 @@ def test_a_report_shown_for_a_county_it_may_be_in_says_so(tmp_path):
     assert "下洋镇" in message and "县区不详" in message and "徐闻县有同名乡镇" in message
     other = index.search("巫溪县普法宣传")
     assert "同名乡镇" not in answer_html(other, [["普法宣传"]], SIMPLIFIED)
+
+
+def test_a_message_with_nothing_to_look_up_is_told_how_to_ask(seed_index):
+    """谢谢 or 你好 (a reply to the bot's answer, a greeting in a private chat) is not a
+    question that found nothing: the reply says how to ask, in the user's script."""
+    for text in ("谢谢", "你好", "在吗？", "好的"):
+        message = no_hits_html(seed_index.parse(text), seed_index.corpus.reports, SIMPLIFIED)
+        assert "没有要查的内容" in message and "没有找到" not in message, text
+    traditional = no_hits_html(seed_index.parse("謝謝"), seed_index.corpus.reports, TRADITIONAL)
+    assert "沒有要查的內容" in traditional
+    weather = no_hits_html(seed_index.parse("明天会下雨吗"), seed_index.corpus.reports, SIMPLIFIED)
+    assert weather.startswith("没有找到与“明天会下雨吗”相关的内容。")
