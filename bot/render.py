@@ -143,14 +143,20 @@ def no_hits_html(query: Query, reports: ReportTable, script: str) -> str:
     when the message holds nothing to look up (谢谢, 你好, 在吗), how to ask."""
     if not (query.terms or query.names_place or query.years):
         return in_script(NOTHING_TO_LOOK_UP, script)
-    q = html.escape(query.text.strip()[:100])
-    lines = [f"没有找到与“{q}”相关的内容。"]
     known_towns = set(reports.column("township_simplified"))  # one column, not every report
     missing = [p for p in query.unknown_places if p not in known_towns]
+    years_missing = bool(query.years) and not set(query.years) & set(reports.years.tolist())
+    if not query.terms and not missing and not years_missing:
+        # only a place or a year, which the corpus has: ask what about (王团镇 alone)
+        where = html.escape("".join([*query.places, *(f"{y}年" for y in query.years)]))
+        return in_script(
+            f"请说说想了解{where}哪方面的做法，例如“{where}普法”“{where}法律顾问”。", script
+        )
+    q = html.escape(query.text.strip()[:100])
+    lines = [f"没有找到与“{q}”相关的内容。"]
     if missing:
         lines.append(f"语料中没有{html.escape('、'.join(missing))}的报告。")
-    years = set(reports.years.tolist())
-    if query.years and not set(query.years) & years:
+    if years_missing:
         lines.append(f"语料中没有 {'、'.join(map(str, query.years))} 年的报告。")
     lines.append(f"现有：{html.escape(corpus_summary(reports))}。")
     if query.names_place or query.years:
