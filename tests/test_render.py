@@ -171,3 +171,14 @@ def test_a_message_with_nothing_to_look_up_is_told_how_to_ask(seed_index):
     assert "沒有要查的內容" in traditional
     weather = no_hits_html(seed_index.parse("明天会下雨吗"), seed_index.corpus.reports, SIMPLIFIED)
     assert weather.startswith("没有找到与“明天会下雨吗”相关的内容。")
+
+
+def test_a_place_or_year_alone_is_asked_what_about(seed_index):
+    """王团镇 alone is not a question that found nothing: the corpus has its report, so the
+    reply asks what about it, rather than suggesting to drop the town."""
+    for text, where in (("王团镇", "王团镇"), ("巫溪县", "巫溪县"), ("2024年", "2024年")):
+        message = no_hits_html(seed_index.parse(text), seed_index.corpus.reports, SIMPLIFIED)
+        assert message.startswith(f"请说说想了解{where}哪方面") and "没有找到" not in message
+    for text in ("城关镇", "王团镇2019年"):  # not in the corpus: said plainly, as before
+        message = no_hits_html(seed_index.parse(text), seed_index.corpus.reports, SIMPLIFIED)
+        assert message.startswith("没有找到") and "语料中没有" in message
