@@ -25,12 +25,14 @@ PER_REPORT = 2
 WINDOW = 5
 
 
-def _possible_counties(reports: ReportTable) -> dict[str, list[int]]:
+def _possible_counties(
+    reports: ReportTable, towns: list[str | None], counties: list[str | None]
+) -> dict[str, list[int]]:
     """Reports whose county the text leaves open (下洋镇: 徐闻县, 永春县 and 永定区 each
     have one), under every county the gazetteer has a township of that name in (within
     the report's province when known): a question naming one of those counties gets
-    them, with 县区不详 on their source line, rather than "no report from there"."""
-    towns, counties = reports.column("township_simplified"), reports.column("county")
+    them, with 县区不详 on their source line, rather than "no report from there".
+    `towns` and `counties` are the reports' columns, read once by the caller."""
     pairs = enumerate(zip(towns, counties, strict=True))
     open_ = [i for i, (town, county) in pairs if town and not county]
     if not open_:  # the gazetteer is loaded only when some report needs it
@@ -74,7 +76,7 @@ class Index:
         self.params = bm25.params
         reports = corpus.reports
         towns, counties = reports.column("township_simplified"), reports.column("county")
-        self._maybe_in = _possible_counties(reports)
+        self._maybe_in = _possible_counties(reports, towns, counties)
         # a set, not np.unique: its first call imports numpy.ma (0.05 s of a cold start)
         self.places = Places.of(towns, [*counties, *self._maybe_in], set(reports.years.tolist()))
         self.report_of = np.asarray(corpus.passages.report_of)

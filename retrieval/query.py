@@ -32,7 +32,8 @@ _COLLOQUIAL_ASKING = re.compile("[咋啥]")
 # A question's clauses (what punctuation or a space ends), and what makes one ask something.
 _CLAUSE = re.compile(r"([^，。！？：；,.!?:;\s]+)([，。！？：；,.!?:;\s]*)")
 _ASKS = re.compile(
-    r"[吗呢么?？咋啥]|怎|如何|哪|什么|谁|几|多少|是否|有没有|是不是|能不能|会不会|要不要|可不可以"
+    _COLLOQUIAL_ASKING.pattern
+    + r"|[吗呢么?？]|怎|如何|哪|什么|谁|几|多少|是否|有没有|是不是|能不能|会不会|要不要|可不可以"
 )
 
 
@@ -219,6 +220,12 @@ def _with_bridging_pairs(
     return tuple(out), weights
 
 
+def _asks_only(word: str, pipeline: TextPipeline) -> bool:
+    """True for a word that frames a question rather than says what about: on the
+    scaffolding list (有没有, 做法, 各位…) or made with 咋/啥 (咋搞, 干啥)."""
+    return word in pipeline.question_words or bool(_COLLOQUIAL_ASKING.search(word))
+
+
 def _chat_words(
     text: str, pipeline: TextPipeline, frequency: Callable[[str], int]
 ) -> frozenset[str]:
@@ -237,7 +244,7 @@ def _chat_words(
     if not chatty:
         return frozenset()
     said = [
-        {g[-1][0] for g in pipeline.word_groups(c) if g[-1][0] not in pipeline.question_words}
+        {g[-1][0] for g in pipeline.word_groups(c) if not _asks_only(g[-1][0], pipeline)}
         for c, _ in clauses
     ]
     chatty = [n for n in chatty if not any(map(frequency, said[n]))]
@@ -289,8 +296,7 @@ def parse_question(
         for g in pipeline.word_groups(text)
         # 黄石保安镇, 湖北的镇: where, not what about (a word no report's passages use
         # would count against every passage)
-        if g[-1][0] not in pipeline.question_words
-        and not _COLLOQUIAL_ASKING.search(g[-1][0])
+        if not _asks_only(g[-1][0], pipeline)
         and not regions.names_region(g[-1][0])
         and g[-1][0] not in chat
     )
