@@ -100,6 +100,9 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
             _patched(pipeline, "question_words", frozenset()),
             _patched(query_module, "_framing", lambda pipeline: re.compile("(?!)")),
         ),
+        "no function words (某些, 关于, 或者 as content)": lambda: _patched(
+            pipeline, "_function_words", frozenset()
+        ),
         "no possibly-relevant tier": lambda: _patched(relevance, "WEAK_COVERAGE", 2.0),
         "any sub-word holds a word (no heads)": lambda: _patched(
             pipeline, "word_groups", all_heads(pipeline.word_groups)

@@ -163,7 +163,7 @@ def _with_related(
     near: dict[int, list[tuple[str, float]]] = {}
 
     def keep(word: str) -> bool:
-        return word not in taken and word not in pipeline.question_words and frequency(word) > 0
+        return word not in taken and not _asks_only(word, pipeline) and frequency(word) > 0
 
     for n in sorted(range(len(groups)), key=lambda n: frequency(groups[n][-1][0])):
         if room <= 0:
@@ -209,7 +209,7 @@ def _with_bridging_pairs(
                     and all("\u3400" <= c <= "\u9fff" for c in pair)  # as `TextPipeline._kind`
                     and pipeline.in_dictionary(pair)  # a word: 会前, not 年下 of 一年下村
                     and pair not in taken
-                    and pair not in pipeline.question_words
+                    and not _asks_only(pair, pipeline)
                     and pair not in pipeline.stopwords
                     and frequency(pair) > 0
                 ):
@@ -222,8 +222,13 @@ def _with_bridging_pairs(
 
 def _asks_only(word: str, pipeline: TextPipeline) -> bool:
     """True for a word that frames a question rather than says what about: on the
-    scaffolding list (有没有, 做法, 各位…) or made with 咋/啥 (咋搞, 干啥)."""
-    return word in pipeline.question_words or bool(_COLLOQUIAL_ASKING.search(word))
+    scaffolding list (有没有, 做法, 各位…), made with 咋/啥 (咋搞, 干啥), or a function word
+    (某些, 关于, 或者: `TextPipeline.is_function_word`)."""
+    return (
+        word in pipeline.question_words
+        or bool(_COLLOQUIAL_ASKING.search(word))
+        or pipeline.is_function_word(word)
+    )
 
 
 def _chat_words(

@@ -96,6 +96,29 @@ def _read_jieba_dictionary() -> dict[str, int]:
     return freq
 
 
+# Parts of speech that jieba's dictionary gives closed classes of words that never say
+# what a question is about: pronouns and determiners (r: 某些, 这种, 一样, 别的), prepositions
+# (p: 关于, 对于, 除了), conjunctions (c: 或者, 以及, 因为), particles (u, y) and
+# interjections (e). Adverbs (d) are not among them: jieba tags 到期, 轻微 and 重复 so, and
+# taking them out let an off-topic question through (README, "Function words").
+FUNCTION_TAGS = frozenset("r p c u y e".split())
+
+
+def function_words() -> frozenset[str]:
+    """Words jieba's dictionary tags with one of `FUNCTION_TAGS` (1,480 words)."""
+    return derived(_JIEBA_DICT, "jieba-function-words", _read_function_words)
+
+
+def _read_function_words() -> frozenset[str]:
+    words = set()
+    with _JIEBA_DICT.open(encoding="utf-8") as f:
+        for line in f:
+            word, _, tag = line.split()[:3]
+            if tag in FUNCTION_TAGS:
+                words.add(word)
+    return frozenset(words)
+
+
 def _trie(freq: dict[str, int]) -> marisa_trie.RecordTrie:
     return marisa_trie.RecordTrie("<I", ((word, (count,)) for word, count in freq.items()))
 

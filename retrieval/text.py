@@ -20,7 +20,7 @@ import numpy as np
 import opencc
 
 from .paths import DATA_DIR
-from .segment import Segmenter
+from .segment import Segmenter, function_words
 
 # Full-width ASCII (！..～) to half-width, ideographic space to space: length-preserving.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -190,6 +190,17 @@ class TextPipeline:
     def in_general_dictionary(self, word: str) -> bool:
         """True when everyday Chinese (jieba's own dictionary) has the word."""
         return self.general_freq(normalize(word)) > 0
+
+    @functools.cached_property
+    def _function_words(self) -> frozenset[str]:
+        own = {normalize(w) for w in self._own_words}
+        return frozenset(w for w in map(normalize, function_words()) if w not in own)
+
+    def is_function_word(self, word: str) -> bool:
+        """True for a pronoun, preposition, conjunction or particle of everyday Chinese
+        (`segment.FUNCTION_TAGS`: 某些, 关于, 或者), unless our dictionary or synonyms
+        list it as a domain word."""
+        return word in self._function_words
 
     def in_dictionary(self, word: str) -> bool:
         """True when jieba's dictionary (or ours) knows the word."""

@@ -153,6 +153,11 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
         "请问贵镇在{}方面有何经验可供借鉴",  # formal asking
         "恳请各位提供{}的相关资料",
         "怎样才能把{}做好",
+        "对于{}这一块，各镇有什么好办法",  # function words (stop 21): jieba's r, p, c, u tags
+        "像{}这样的工作，哪些镇做得好",
+        "那种{}的做法，谁家搞过",
+        "某些镇{}搞得不错，是哪些",
+        "{}以及相关的经验，谁能分享",
     ],
 )
 @pytest.mark.parametrize("topic", ["普法", "法律顾问", "人民调解"])
@@ -162,6 +167,16 @@ def test_asking_words_around_a_topic_change_nothing_in_the_answer(seed_index, fr
     asked, plain = seed_index.search(framed.format(topic)), seed_index.search(topic)
     assert [h.passage.id for h in asked.hits] == [h.passage.id for h in plain.hits]
     assert asked.total == plain.total > 0
+
+
+def test_function_words_are_neither_content_nor_related_words(seed_index):
+    """Pronouns, prepositions and conjunctions (某些, 关于, 或者) say nothing about a topic,
+    and are no one's related word either: 已经 brought in 虽然 and 尽管, so that a passage
+    holding them covered more of 普法方面，有些镇是不是已经做过了 than 普法's own 69 did."""
+    pipeline = seed_index.pipeline
+    query = seed_index.parse("某些镇关于普法或者人民调解，是不是已经做过了")
+    assert not [t for t in query.terms if pipeline.is_function_word(t)]
+    assert {"普法", "人民调解", "已经"} <= set(query.terms)
 
 
 def _chat_frames() -> list[tuple[str, str]]:
