@@ -17,6 +17,8 @@ from .text import normalize, to_simplified
 
 _DATE = re.compile(r"(20\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 _YEAR = re.compile(r"(20\d\d)\s*年")
+# a year, not the end of a span (2021—2025年, 2021至2025年)
+_SINGLE_YEAR = re.compile(r"(?<![—–\-~至到\d])(20\d\d)\s*年")
 _PLAN_WORDS = re.compile(r"规划|计划|安排|打算|思路|下一步|目标")
 
 
@@ -51,7 +53,12 @@ def _report_year(
         return int(m[1]), None
     for line in body[:40]:
         for sentence in re.split(r"[。！!]", line):
-            if "现将" in sentence and (m := _YEAR.search(sentence)):
+            # the year after 现将 (现将2024年…报告如下), not a plan's span before it
+            # (落实《纲要(2021—2025年)》…,现将2024年法治政府建设工作报告如下)
+            if "现将" not in sentence:
+                continue
+            after = sentence[sentence.index("现将") :]
+            if m := _YEAR.search(after) or _SINGLE_YEAR.search(sentence):
                 return int(m[1]), None
     for line in body[:3]:
         if m := re.match(r"^\s*(20\d\d)\s*年", line):

@@ -178,6 +178,19 @@ def test_year_from_heading_when_title_has_none():
     assert report.township == "青山镇"
 
 
+def test_year_is_the_one_reported_not_a_plans_span_before_it():
+    """No title; the sentence with 现将 first names the plan 2021—2025年: the report is
+    2024's, as 现将2024年…报告如下 says (a fresh report read as 2025's, stop 21)."""
+    text = (
+        "2024年,青山镇坚持依法行政,推动法治建设。落实《法治政府建设实施纲要(2021—2025年)》"
+        "和市2024年全面依法治市工作要点,现将2024年法治政府建设工作报告如下:\n"
+        "一、主要举措和成效\n" + "全镇开展普法宣传。" * 20
+    )
+    assert parse_report("x.txt", text)[0].year == 2024
+    no_year_after = text.replace("现将2024年法治政府建设工作", "现将有关")
+    assert parse_report("x.txt", no_year_after)[0].year == 2024  # not 2025, the span's end
+
+
 def test_catalog_overrides_guesses(tmp_path: Path):
     corpus = tmp_path / "c"
     corpus.mkdir()
