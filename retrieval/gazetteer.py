@@ -32,6 +32,7 @@ COUNTY_ENDINGS = ("自治县", "自治旗", "县", "区", "市", "旗")
 PROVINCE_ENDINGS = ("回族自治区", "壮族自治区", "维吾尔自治区", "自治区", "省", "市")
 # County names that are also words: only a place when a prefecture or province precedes.
 _WORD_LIKE = {"城区", "郊区", "矿区", "新区", "市区", "东区", "西区", "南区", "北区", "中区"}
+_STREET_SELF = re.compile(r"[我全本该]街(?!道)")  # a text that speaks as a sub-district
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|旗)$")
 
 
@@ -110,6 +111,24 @@ class Gazetteer:
                         found.append((end - size, name))
                         break
         return sorted(found)
+
+    def streets_in(self, text: str) -> list[tuple[int, str]]:
+        """(position, name) of sub-districts written without 道, as Guangzhou names its
+        own (鹤龙街 for 鹤龙街道), where the text shows it means the sub-district: the name
+        before 党工委 or 办事处, or anywhere in a text that speaks as one (全街, 我街).
+        Elsewhere X街 is as likely a street (解放街, 文化街)."""
+        speaks = _STREET_SELF.search(text) is not None
+        found = []
+        for m in re.finditer("街(?!道)", text):
+            end = m.end()
+            if not speaks and not text.startswith(("党工委", "办事处"), end):
+                continue
+            for size in range(min(self.longest_town - 1, end), 2, -1):
+                name = text[end - size : end] + "道"
+                if name in self.towns:
+                    found.append((end - size, name))
+                    break
+        return found
 
     def counties_in(self, text: str) -> list[tuple[int, str]]:
         """(position, name) of county names (full, or 江华县 for 江华瑶族自治县)."""

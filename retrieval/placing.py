@@ -33,7 +33,8 @@ Names = tuple[list[tuple[int, str]], list[tuple[int, str]]]  # (towns, counties)
 
 
 def _names(gaz: Gazetteer, text: str) -> Names:
-    return [(at, n) for at, n in gaz.towns_in(text) if len(n) > 2], gaz.counties_in(text)
+    towns = [(at, n) for at, n in gaz.towns_in(text) if len(n) > 2]
+    return sorted([*towns, *gaz.streets_in(text)]), gaz.counties_in(text)
 
 
 def _weighed(gaz: Gazetteer, strong: list[str], body: Names) -> tuple[Counter, Counter, set[str]]:

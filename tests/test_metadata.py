@@ -191,6 +191,25 @@ def test_year_is_the_one_reported_not_a_plans_span_before_it():
     assert parse_report("x.txt", no_year_after)[0].year == 2024  # not 2025, the span's end
 
 
+def test_a_sub_district_written_without_dao_is_found_where_it_speaks_as_one():
+    """Guangzhou's sub-districts call themselves 鹤龙街 (the gazetteer: 鹤龙街道); found
+    before 党工委 or 办事处, or in a text that says 全街, but 解放街 in a township's report
+    is a street."""
+    text = (
+        "2024年,鹤龙街坚持依法行政,推动法治白云建设。现将2024年法治政府建设工作报告如下:\n"
+        "一、主要举措\n鹤龙街党工委会议专题学习习近平法治思想5次。\n" + "开展普法宣传。" * 20
+    )
+    report, _ = parse_report("x.txt", text)
+    assert (report.township, report.county, report.year) == ("鹤龙街道", "白云区", 2024)
+    street = (
+        "中共渠县县委、渠县人民政府:\n2025年以来,全镇在解放街开展普法宣传,"
+        "现将宝城镇2025年度法治政府建设情况报告如下。\n一、主要举措\n全镇调解纠纷30件。\n"
+    )
+    assert parse_report("x.txt", street)[0].township == "宝城镇"
+    assert gazetteer().streets_in("全镇在解放街开展普法") == []
+    assert [n for _, n in gazetteer().streets_in("全街在解放街开展普法")] == ["解放街道"]
+
+
 def test_catalog_overrides_guesses(tmp_path: Path):
     corpus = tmp_path / "c"
     corpus.mkdir()
