@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import related
-from .gazetteer import ANY_TOWN, COUNTY_ENDINGS, TOWN_ENDINGS, gazetteer, short_name
+from .gazetteer import ANY_TOWN, COUNTY_ENDINGS, gazetteer, short_name, town_spellings
 from .models import Query
 from .text import TextPipeline, normalize
 
@@ -56,9 +56,8 @@ class Places:
         for name in dict.fromkeys(towns):  # each name once, in corpus order
             if name:
                 by_town[name] = name
-                stem = short_name(name, TOWN_ENDINGS)
-                if len(stem) >= 2:
-                    by_town.setdefault(stem, name)
+                for spelling in town_spellings(name)[1:]:
+                    by_town.setdefault(spelling, name)
         for name in dict.fromkeys(counties):
             if name:
                 county = normalize(name)

@@ -13,7 +13,7 @@ from retrieval import follow_up, to_simplified
 from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, REAL_QUESTIONS
 from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, judge
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, towns_index
 
 CALIBRATION = CALIBRATION_DIR / "relevance.jsonl"
 CHAT_FRAMES = CALIBRATION_DIR / "chat_frames.tsv"
@@ -265,6 +265,21 @@ def test_everyday_words_that_contain_a_town_name_are_not_filters(seed_index, que
     assert not result.query.townships and not result.query.unknown_places
     assert result.hits
     assert len({h.report.township_simplified for h in result.hits}) >= 2
+
+
+@pytest.mark.parametrize("question", ["桐木漯乡普法怎么做的", "桐木漯普法", "桐木漯瑶族乡普法"])
+def test_an_ethnic_township_is_named_without_its_peoples(tmp_path, question):
+    """桐木漯瑶族乡 is 桐木漯乡 or 桐木漯 in speech (1,067 such townships): 桐木漯乡 was no
+    place, and other towns' 普法 came after its own."""
+    body = "组织开展普法宣传进村活动12场,发放普法资料500份。"
+    index = towns_index(
+        tmp_path / "corpus",
+        {"桐木漯瑶族乡": body, "王团镇": body},
+        "{town}2024年法治政府建设情况报告\n{body}\n",
+    )
+    result = index.search(question)
+    assert result.query.townships == ("桐木漯瑶族乡",)
+    assert {h.report.township for h in result.hits} == {"桐木漯瑶族乡"}
 
 
 @pytest.mark.parametrize(
