@@ -33,17 +33,17 @@ PROVINCE_ENDINGS = ("回族自治区", "壮族自治区", "维吾尔自治区", 
 # County names that are also words: only a place when a prefecture or province precedes.
 _WORD_LIKE = {"城区", "郊区", "矿区", "新区", "市区", "东区", "西区", "南区", "北区", "中区"}
 _STREET_SELF = re.compile(r"[我全本该]街(?!道)")  # a text that speaks as a sub-district
-# China's 56 peoples as township names write them (桐木漯瑶族乡, 檀营满族蒙古族乡), and the
-# generic 民族: a closed list, so that the stem is not cut inside (桐木漯, not 桐木)
+# China's 56 peoples as place names write them (桐木漯瑶族乡, 檀营满族蒙古族乡), and the
+# generic 民族 and 各族: a closed list, so that a stem is not cut inside (桐木漯, not 桐木)
 _PEOPLES = (
     "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 "
     "水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 "
-    "乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 汉 民"
+    "乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 汉 民 各"
 ).split()
-_ETHNIC_TOWN = re.compile(
-    f"^(.{{2,}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+(乡|镇)$"
-)
-_ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|旗)$")
+_ANY_PEOPLES = f"(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+"
+_ETHNIC_TOWN = re.compile(f"^(.{{2,}}?){_ANY_PEOPLES}(乡|镇)$")
+# 江华瑶族自治县 is written 江华县 (张家川回族自治县: 张家川县, not 张家县)
+_ETHNIC = re.compile(f"^(.{{2,}}?){_ANY_PEOPLES}自治(县|旗)$")
 
 
 @dataclass(frozen=True)
@@ -256,6 +256,15 @@ def town_spellings(name: str) -> list[str]:
     forms = [name, short_name(name, TOWN_ENDINGS)]
     if m := _ETHNIC_TOWN.match(name):
         forms += [m[1] + m[2], m[1]]
+    return list(dict.fromkeys(f for f in forms if len(f) >= 2))
+
+
+def county_spellings(name: str) -> list[str]:
+    """How staff may write a county's name: whole, without its ending (大冶市 → 大冶), and
+    an autonomous county also as its people-less form (彭水苗族土家族自治县 → 彭水县, 彭水)."""
+    forms = [name, short_name(name, COUNTY_ENDINGS)]
+    for form in _county_forms(name)[1:]:
+        forms += [form, short_name(form, COUNTY_ENDINGS)]
     return list(dict.fromkeys(f for f in forms if len(f) >= 2))
 
 

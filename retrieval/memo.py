@@ -3,8 +3,9 @@
 Parsing jieba's dictionary or the gazetteer takes 0.3-0.4 s; unpickling the result takes
 a third of that, and every process (the bot, each build worker, each CLI call) needs it;
 a file made to be memory-mapped (`derived_file`) costs nothing to open.
-The cache file is named after the source's size and mtime, so an upgraded package or an
-edited data file is parsed again; it is written whole under a temporary name and renamed,
+The cache file is named after the source's size and mtime and those of the code that
+parses it, so an upgraded package, an edited data file or a changed parser is parsed
+again; it is written whole under a temporary name and renamed,
 readable by this user only. Any problem reading or writing it just means parsing.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,17 +25,20 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _cache_path(source: Path, kind: str, suffix: str) -> Path:
+def _cache_path(source: Path, kind: str, suffix: str, maker: Callable) -> Path:
+    """Named after the source's size and mtime and those of the module whose code makes
+    the data (`maker`'s): a changed parser is not served the old parser's result."""
     st = source.stat()
-    name = f"township-qa.{kind}.u{os.getuid()}.{st.st_size}.{st.st_mtime_ns}.{suffix}"
-    return Path(tempfile.gettempdir()) / name
+    code = Path(sys.modules[maker.__module__].__file__ or source).stat()
+    stamp = f"{st.st_size}.{st.st_mtime_ns}.{code.st_size}.{code.st_mtime_ns}"
+    return Path(tempfile.gettempdir()) / f"township-qa.{kind}.u{os.getuid()}.{stamp}.{suffix}"
 
 
 def derived_file(source: Path, kind: str, write: Callable[[Path], None]) -> Path | None:
     """A file made from `source` by `write(path)`, kept in the per-user cache while the
     source is unchanged (for data read by memory map rather than unpickled). None when
     the cache cannot be written: the caller makes the data in memory instead."""
-    cache = _cache_path(source, kind, "bin")
+    cache = _cache_path(source, kind, "bin", write)
     if cache.exists():
         return cache
     tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
@@ -50,7 +55,7 @@ def derived_file(source: Path, kind: str, write: Callable[[Path], None]) -> Path
 
 def derived(source: Path, kind: str, parse: Callable[[], T]) -> T:
     """`parse()`'s result for `source`, from the per-user cache when it is current."""
-    cache = _cache_path(source, kind, "pkl")
+    cache = _cache_path(source, kind, "pkl", parse)
     try:
         with cache.open("rb") as f:
             return pickle.load(f)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import related
-from .gazetteer import ANY_TOWN, COUNTY_ENDINGS, gazetteer, short_name, town_spellings
+from .gazetteer import ANY_TOWN, county_spellings, gazetteer, town_spellings
 from .models import Query
 from .text import TextPipeline, normalize
 
@@ -62,9 +62,8 @@ class Places:
             if name:
                 county = normalize(name)
                 by_county[county] = county
-                stem = short_name(county, COUNTY_ENDINGS)
-                if len(stem) >= 2:
-                    by_county.setdefault(stem, county)
+                for spelling in county_spellings(county)[1:]:
+                    by_county.setdefault(spelling, county)
         starts = frozenset(spelling[:2] for spelling in (*by_town, *by_county))
         return cls(by_town, by_county, frozenset(years) - {0}, starts)
 
@@ -261,14 +260,17 @@ def _chat_words(
 @functools.lru_cache(maxsize=4)
 def _framing(pipeline: TextPipeline) -> re.Pattern[str]:
     """What a question drops from its text before it is cut: 乡镇 after scaffolding
-    (其他乡镇, 别的乡镇, 有没有乡镇: "any town"), and scaffolding that jieba cuts in pieces
-    (兄弟乡镇 is 兄弟 | 乡镇, 会不会 is 会 | 不会). Cut, 乡镇 stayed behind as a content word:
+    (其他乡镇, 别的乡镇, 有没有乡镇: "any town") or a county's name (彭水的乡镇), and
+    scaffolding that jieba cuts in pieces (兄弟乡镇 is 兄弟 | 乡镇, 会不会 is 会 | 不会).
+    Cut, 乡镇 stayed behind as a content word:
     兄弟乡镇普法 found 4 passages where 普法 finds 42. 街道 after scaffolding stays: 别的街道
     asks for sub-districts (dropped, two real questions' answers fell a place)."""
     words = sorted(pipeline.question_words, key=lambda w: (-len(w), w))
     split = [w for w in words if len(pipeline.segmenter.words(w)) > 1]
     framed = f"(?:{'|'.join(map(re.escape, words))})的?{ANY_TOWN}"
-    return re.compile("|".join([framed, *map(re.escape, split)]))
+    # a county's towns (彭水的乡镇): the county's name was taken out before, leaving a space
+    placed = f"(?<= )的?{ANY_TOWN}"
+    return re.compile("|".join([framed, placed, *map(re.escape, split)]))
 
 
 def parse_question(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import tempfile
 from pathlib import Path
 
@@ -32,6 +33,24 @@ def test_a_derived_file_is_made_once_and_remade_when_its_source_changes(private_
     source.write_text("法官 20 more\n")
     second = memo.derived_file(source, "test", write)
     assert second != first and second.read_text() == "法官 20 MORE\n" and len(made) == 2
+
+
+def test_derived_data_is_made_again_when_the_code_that_makes_it_changes(
+    private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The gazetteer's parser learned 张家川县 for 张家川回族自治县 (stop 21); a cache named
+    after the data file alone kept serving the old parser's 张家县."""
+    source = private_tmp / "places.txt"
+    source.write_text("张家川回族自治县\n")
+    module = private_tmp / "memo_parser.py"
+    module.write_text("def parse():\n    return 'old'\n")
+    monkeypatch.syspath_prepend(str(private_tmp))
+    parser = importlib.import_module("memo_parser")
+    assert memo.derived(source, "test", parser.parse) == "old"
+    module.write_text("def parse():\n    return 'new parser'\n")
+    parser = importlib.reload(parser)
+    assert memo.derived(source, "test", parser.parse) == "new parser"
+    assert memo.derived(source, "test", parser.parse) == "new parser"  # and kept
 
 
 def test_an_unusable_cache_folder_means_making_the_data_in_memory(private_tmp: Path):

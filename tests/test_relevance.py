@@ -283,6 +283,22 @@ def test_an_ethnic_township_is_named_without_its_peoples(tmp_path, question):
 
 
 @pytest.mark.parametrize(
+    "question", ["彭水的乡镇怎么搞普法", "彭水县普法", "彭水苗族土家族自治县普法"]
+)
+def test_an_autonomous_county_is_named_without_its_peoples(tmp_path, question):
+    """棣棠乡's county is 彭水苗族土家族自治县, which staff call 彭水县 or 彭水."""
+    body = "组织开展普法宣传进村活动12场,发放普法资料500份。"
+    index = towns_index(
+        tmp_path / "corpus",
+        {"棣棠乡": body, "王团镇": body},
+        "{town}2024年法治政府建设情况报告\n{body}\n",
+    )
+    result = index.search(question)
+    assert result.query.counties == ("彭水苗族土家族自治县",)
+    assert {h.report.township for h in result.hits} == {"棣棠乡"}
+
+
+@pytest.mark.parametrize(
     "question", ["保安的普法怎么做的", "那保安呢普法", "保安那边怎么普法", "保安镇普法"]
 )
 def test_a_short_name_in_a_place_like_phrase_is_a_filter(seed_index, question):
