@@ -81,6 +81,7 @@ async def answer_question(
             "townships": list(query.townships),
             "counties": list(query.counties),
             "years": list(query.years),
+            "regions": list(query.regions),
             "unknown_places": list(query.unknown_places),
         },
         hit_ids=[h.passage.id for h in result.hits],

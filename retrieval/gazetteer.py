@@ -174,6 +174,19 @@ class Gazetteer:
         """Whether a word is a prefecture's or province's name (黄石, 湖北省, 湖北)."""
         return word in self.prefectures or word in self.provinces
 
+    def regions_of(self, county: str | None, province: str | None) -> tuple[str, ...]:
+        """The province and the prefecture a report lies in, as far as its county and
+        province tell (湖北省, 黄石市 for 大冶市)."""
+        found = [province] if province else []
+        prefectures = {
+            c.prefecture
+            for c in self.counties.get(county or "", ())
+            if c.prefecture and province in (None, c.province)
+        }
+        if len(prefectures) == 1:
+            found.append(prefectures.pop())
+        return tuple(found)
+
     def mentions(self, text: str) -> tuple[set[str], set[str], set[str]]:
         """Counties, prefectures and provinces (canonical names) the text names; used
         only to narrow a township several counties share."""
@@ -256,6 +269,12 @@ def town_spellings(name: str) -> list[str]:
     forms = [name, short_name(name, TOWN_ENDINGS)]
     if m := _ETHNIC_TOWN.match(name):
         forms += [m[1] + m[2], m[1]]
+    return list(dict.fromkeys(f for f in forms if len(f) >= 2))
+
+
+def region_spellings(name: str) -> list[str]:
+    """How staff may write a province or prefecture: 江西省 or 江西, 杭州市 or 杭州."""
+    forms = [name, short_province(name), _short_prefecture(name) or name]
     return list(dict.fromkeys(f for f in forms if len(f) >= 2))
 
 

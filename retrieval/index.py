@@ -17,7 +17,6 @@ from .gazetteer import gazetteer
 from .models import Hit, Query
 from .query import Places, parse_question
 from .relevance import STRONG, TABLE_BITS, WEAK, content_words, judge, levels
-from .reports import ReportTable
 from .text import TextPipeline
 
 # Unless the question names a town, no report takes more than this many of each five places.
@@ -26,23 +25,30 @@ WINDOW = 5
 
 
 def _possible_counties(
-    reports: ReportTable, towns: list[str | None], counties: list[str | None]
+    towns: list[str | None], counties: list[str | None], provinces: list[str | None]
 ) -> dict[str, list[int]]:
     """Reports whose county the text leaves open (下洋镇: 徐闻县, 永春县 and 永定区 each
     have one), under every county the gazetteer has a township of that name in (within
     the report's province when known): a question naming one of those counties gets
     them, with 县区不详 on their source line, rather than "no report from there".
-    `towns` and `counties` are the reports' columns, read once by the caller."""
+    The arguments are the reports' columns, read once by the caller."""
     pairs = enumerate(zip(towns, counties, strict=True))
     open_ = [i for i, (town, county) in pairs if town and not county]
-    if not open_:  # the gazetteer is loaded only when some report needs it
-        return {}
-    gaz, provinces = gazetteer(), reports.column("province")
+    gaz = gazetteer()
     maybe: dict[str, list[int]] = {}
     for i in open_:
         for county in gaz.counties_of(towns[i], provinces[i]):
             maybe.setdefault(county, []).append(i)
     return maybe
+
+
+def _regions(counties: list[str | None], provinces: list[str | None]) -> list[tuple[str, ...]]:
+    """Each report's province and prefecture (湖北省, 黄石市), looked up once per county: a
+    question naming one alone (湖北的镇, 杭州的街道) asks for the reports there."""
+    pairs = list(zip(counties, provinces, strict=True))
+    gaz = gazetteer()
+    known = {pair: gaz.regions_of(*pair) for pair in dict.fromkeys(pairs)}
+    return [known[pair] for pair in pairs]
 
 
 def rank_key(scores: np.ndarray, coverage: np.ndarray) -> np.ndarray:
@@ -76,14 +82,21 @@ class Index:
         self.params = bm25.params
         reports = corpus.reports
         towns, counties = reports.column("township_simplified"), reports.column("county")
-        self._maybe_in = _possible_counties(reports, towns, counties)
-        # a set, not np.unique: its first call imports numpy.ma (0.05 s of a cold start)
-        self.places = Places.of(towns, [*counties, *self._maybe_in], set(reports.years.tolist()))
+        provinces = reports.column("province")
+        self._maybe_in = _possible_counties(towns, counties, provinces)
+        self._regions_of = _regions(counties, provinces)
+        self.places = Places.of(
+            towns,
+            [*counties, *self._maybe_in],
+            set(reports.years.tolist()),  # a set, not np.unique: that imports numpy.ma
+            [region for regions in self._regions_of for region in regions],
+        )
         self.report_of = np.asarray(corpus.passages.report_of)
         self._town_of = np.array([t or "" for t in towns], dtype=object)
         self._county_of = np.array([c or "" for c in counties], dtype=object)
         self._year_of = np.asarray(reports.years)
         self._years_named: dict[int, np.ndarray] = {}
+        self._in_region: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.corpus.passages)
@@ -106,7 +119,17 @@ class Index:
             for county in query.counties:
                 in_county[self._maybe_in.get(county, [])] = True
             mask &= in_county
+        if query.regions:
+            mask &= np.logical_or.reduce([self._reports_in(region) for region in query.regions])
         return mask
+
+    def _reports_in(self, region: str) -> np.ndarray:
+        """Mask of the reports in a province or prefecture; computed once per region (a
+        memo, the index itself never changes)."""
+        if region not in self._in_region:
+            in_region = [region in regions for regions in self._regions_of]
+            self._in_region[region] = np.array(in_region, dtype=bool)
+        return self._in_region[region]
 
     def search(self, question: str | Query, top_k: int = 5, offset: int = 0) -> SearchResult:
         """The best relevant passages for a question, best first.

@@ -57,6 +57,8 @@ class Query:
     counties: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     unknown_places: tuple[str, ...] = ()
+    # provinces and prefectures (湖北省, 杭州市) named without a town or county
+    regions: tuple[str, ...] = ()
     # Content words of the question, each with its sub-words: (token, share of the word it
     # covers, whether it is the word's head), the word itself last.
     groups: tuple[tuple[tuple[str, float, bool], ...], ...] = ()
@@ -66,11 +68,11 @@ class Query:
 
     @property
     def places(self) -> tuple[str, ...]:
-        return (*self.townships, *self.counties, *self.unknown_places)
+        return (*self.townships, *self.counties, *self.regions, *self.unknown_places)
 
     @property
     def names_place(self) -> bool:
-        return bool(self.townships or self.counties or self.unknown_places)
+        return bool(self.townships or self.counties or self.regions or self.unknown_places)
 
 
 @dataclass(frozen=True)

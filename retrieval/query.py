@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import related
-from .gazetteer import ANY_TOWN, county_spellings, gazetteer, town_spellings
+from .gazetteer import ANY_TOWN, county_spellings, gazetteer, region_spellings, town_spellings
 from .models import Query
 from .text import TextPipeline, normalize
 
@@ -45,12 +45,18 @@ class Places:
     counties: dict[str, str]
     years: frozenset[int]
     starts: frozenset[str]  # the first two characters of every spelling
+    regions: dict[str, str] = field(default_factory=dict)  # 湖北, 湖北省 -> 湖北省
 
     @classmethod
     def of(
-        cls, towns: Iterable[str | None], counties: Iterable[str | None], years: Iterable[int]
+        cls,
+        towns: Iterable[str | None],
+        counties: Iterable[str | None],
+        years: Iterable[int],
+        regions: Iterable[str] = (),
     ) -> Places:
-        """From the reports' simplified township names, counties and years (0: none)."""
+        """From the reports' simplified township names, counties and years (0: none), and
+        the provinces and prefectures they lie in."""
         by_town: dict[str, str] = {}
         by_county: dict[str, str] = {}
         for name in dict.fromkeys(towns):  # each name once, in corpus order
@@ -64,8 +70,11 @@ class Places:
                 by_county[county] = county
                 for spelling in county_spellings(county)[1:]:
                     by_county.setdefault(spelling, county)
+        by_region = {
+            spelling: name for name in dict.fromkeys(regions) for spelling in region_spellings(name)
+        }
         starts = frozenset(spelling[:2] for spelling in (*by_town, *by_county))
-        return cls(by_town, by_county, frozenset(years) - {0}, starts)
+        return cls(by_town, by_county, frozenset(years) - {0}, starts, by_region)
 
 
 def _spellings_in(
@@ -295,16 +304,18 @@ def parse_question(
     for name in unknown:
         text = text.replace(name, " ")
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇
-    regions = gazetteer()
     chat = _chat_words(text, pipeline, frequency) if frequency is not None else frozenset()
+    cut = pipeline.word_groups(text)
+    # 黄石保安镇, 湖北的镇: where, not what about (a word no report's passages use would
+    # count against every passage); alone (浙江的街道, 江西那边) a filter
+    named = [g[-1][0] for g in cut if gazetteer().names_region(g[-1][0])]
+    regions = [] if towns or counties else [places.regions[w] for w in named if w in places.regions]
+    if not (towns or counties):  # a region no report lies in: "no report from there"
+        unknown += [w for w in named if w not in places.regions]
     groups = tuple(
         _without_scaffolding(g, pipeline.question_words)
-        for g in pipeline.word_groups(text)
-        # 黄石保安镇, 湖北的镇: where, not what about (a word no report's passages use
-        # would count against every passage)
-        if not _asks_only(g[-1][0], pipeline)
-        and not regions.names_region(g[-1][0])
-        and g[-1][0] not in chat
+        for g in cut
+        if not _asks_only(g[-1][0], pipeline) and g[-1][0] not in chat and g[-1][0] not in named
     )
     weights: dict[str, float] = {}
     if frequency is not None:
@@ -319,7 +330,8 @@ def parse_question(
         townships=tuple(towns),
         counties=tuple(counties),
         years=tuple(dict.fromkeys(years)),
-        unknown_places=tuple(unknown),
+        unknown_places=tuple(dict.fromkeys(unknown)),
+        regions=tuple(dict.fromkeys(regions)),
     )
 
 

@@ -239,15 +239,26 @@ def test_what_may_be_the_topic_is_not_taken_for_chat(seed_index, question, kept)
     [
         ("黄石保安镇普法", "保安镇普法"),
         ("湖北保安镇普法", "保安镇普法"),
-        ("湖北的镇怎么搞普法", "普法"),
+        ("湖北的镇怎么搞普法", "保安镇普法"),  # the seeds' one report in 湖北
+        ("黄石那边普法", "保安镇普法"),
     ],
 )
 def test_a_prefecture_or_province_in_the_question_is_where_not_what(seed_index, question, plain):
     """黄石 and 湖北 no report's passage says: as content words they counted against every
-    passage (黄石保安镇普法 found 1 of 保安镇's 16)."""
+    passage (黄石保安镇普法 found 1 of 保安镇's 16). Named alone (stop 21) they ask for
+    the reports there, as a county does."""
     asked, expected = seed_index.search(question), seed_index.search(plain)
     assert [h.passage.id for h in asked.hits] == [h.passage.id for h in expected.hits]
     assert asked.total == expected.total > 0 and not asked.tentative
+
+
+def test_a_province_after_a_question_keeps_its_topic(seed_index):
+    previous = seed_index.parse("驻村律师")
+    question = follow_up(previous, seed_index.parse("那湖北呢"))
+    assert question is not None
+    result = seed_index.search(question)
+    assert result.query.regions == ("湖北省",)
+    assert result.hits and {h.report.province for h in result.hits} == {"湖北省"}
 
 
 def test_counts_only_passages_about_the_question(seed_index):

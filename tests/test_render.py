@@ -68,6 +68,14 @@ def test_a_county_with_no_report_is_named_in_the_no_hits_message(seed_index):
     assert "语料中没有凤阳县的报告" in message and "去掉镇名或年份" in message
 
 
+def test_a_province_with_no_report_is_named_in_the_no_hits_message(seed_index):
+    """黑龙江的镇普法: no seed lies in 黑龙江 (stop 21: a province alone filters)."""
+    result = seed_index.search("黑龙江的镇普法")
+    assert result.hits == () and result.query.unknown_places == ("黑龙江",)
+    message = no_hits_html(result.query, seed_index.corpus.reports, SIMPLIFIED)
+    assert "语料中没有黑龙江的报告" in message
+
+
 def test_no_hits_for_missing_year(seed_index):
     message = no_hits_html(seed_index.parse("2019年普法"), seed_index.corpus.reports, SIMPLIFIED)
     assert "语料中没有 2019 年的报告" in message
