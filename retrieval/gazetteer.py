@@ -269,13 +269,12 @@ def town_spellings(name: str) -> list[str]:
     forms = [name, short_name(name, TOWN_ENDINGS)]
     if m := _ETHNIC_TOWN.match(name):
         forms += [m[1] + m[2], m[1]]
-    return list(dict.fromkeys(f for f in forms if len(f) >= 2))
+    return _usable(forms)
 
 
 def region_spellings(name: str) -> list[str]:
     """How staff may write a province or prefecture: 江西省 or 江西, 杭州市 or 杭州."""
-    forms = [name, short_province(name), _short_prefecture(name) or name]
-    return list(dict.fromkeys(f for f in forms if len(f) >= 2))
+    return _usable([name, short_province(name), _short_prefecture(name) or name])
 
 
 def county_spellings(name: str) -> list[str]:
@@ -284,6 +283,11 @@ def county_spellings(name: str) -> list[str]:
     forms = [name, short_name(name, COUNTY_ENDINGS)]
     for form in _county_forms(name)[1:]:
         forms += [form, short_name(form, COUNTY_ENDINGS)]
+    return _usable(forms)
+
+
+def _usable(forms: list[str]) -> list[str]:
+    """Each spelling once, in order, none shorter than two characters."""
     return list(dict.fromkeys(f for f in forms if len(f) >= 2))
 
 

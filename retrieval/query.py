@@ -57,24 +57,25 @@ class Places:
     ) -> Places:
         """From the reports' simplified township names, counties and years (0: none), and
         the provinces and prefectures they lie in."""
-        by_town: dict[str, str] = {}
-        by_county: dict[str, str] = {}
-        for name in dict.fromkeys(towns):  # each name once, in corpus order
-            if name:
-                by_town[name] = name
-                for spelling in town_spellings(name)[1:]:
-                    by_town.setdefault(spelling, name)
-        for name in dict.fromkeys(counties):
-            if name:
-                county = normalize(name)
-                by_county[county] = county
-                for spelling in county_spellings(county)[1:]:
-                    by_county.setdefault(spelling, county)
-        by_region = {
-            spelling: name for name in dict.fromkeys(regions) for spelling in region_spellings(name)
-        }
+        by_town = _by_spelling(towns, town_spellings)
+        by_county = _by_spelling((normalize(c) for c in counties if c), county_spellings)
+        by_region = _by_spelling(regions, region_spellings)
         starts = frozenset(spelling[:2] for spelling in (*by_town, *by_county))
         return cls(by_town, by_county, frozenset(years) - {0}, starts, by_region)
+
+
+def _by_spelling(
+    names: Iterable[str | None], spellings: Callable[[str], list[str]]
+) -> dict[str, str]:
+    """Every spelling of each name (its `spellings`, the name first) -> the name. A name
+    in full is never taken by another's short form (a corpus with 桐木漯乡 and
+    桐木漯瑶族乡); among short forms, the first name in corpus order keeps it."""
+    names = [name for name in dict.fromkeys(names) if name]
+    found = {name: name for name in names}
+    for name in names:
+        for spelling in spellings(name)[1:]:
+            found.setdefault(spelling, name)
+    return found
 
 
 def _spellings_in(
