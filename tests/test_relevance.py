@@ -11,6 +11,7 @@ import pytest
 
 from retrieval import follow_up, to_simplified
 from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, REAL_QUESTIONS
+from retrieval.query import Places
 from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, judge
 
 from .conftest import ROOT, SEEDS, towns_index
@@ -291,6 +292,12 @@ def test_an_ethnic_township_is_named_without_its_peoples(tmp_path, question):
     result = index.search(question)
     assert result.query.townships == ("桐木漯瑶族乡",)
     assert {h.report.township for h in result.hits} == {"桐木漯瑶族乡"}
+
+
+def test_a_town_named_in_full_is_never_taken_by_another_towns_short_form():
+    places = Places.of(["桐木漯瑶族乡", "桐木漯乡"], [], [2024])
+    assert places.towns["桐木漯乡"] == "桐木漯乡"
+    assert places.towns["桐木漯"] == "桐木漯瑶族乡"  # the first in corpus order
 
 
 @pytest.mark.parametrize(
