@@ -30,7 +30,9 @@ def script_of(text: str) -> str:
 
 def _render(service: SearchService, result: SearchResult, script: str, page: int) -> str:
     if not result.hits:
-        return no_hits_html(result.query, service.index.corpus.reports, script)
+        index = service.index
+        shorter = index.words_that_find(result.query) if result.query.terms else ()
+        return no_hits_html(result.query, index.corpus.reports, script, shorter)
     return answer_html(
         result, [_highlights(service, result, hit) for hit in result.hits], script, page
     )

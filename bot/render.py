@@ -138,9 +138,13 @@ NOTHING_TO_LOOK_UP = (
 )
 
 
-def no_hits_html(query: Query, reports: ReportTable, script: str) -> str:
+def no_hits_html(
+    query: Query, reports: ReportTable, script: str, shorter: Sequence[tuple[str, int]] = ()
+) -> str:
     """Say plainly that nothing was found, what the corpus holds, and what to try; or,
-    when the message holds nothing to look up (谢谢, 你好, 在吗), how to ask."""
+    when the message holds nothing to look up (谢谢, 你好, 在吗), how to ask. `shorter`:
+    words of the question that find passages alone, with how many (`Index.words_that_find`),
+    suggested before anything else."""
     if not (query.terms or query.names_place or query.years):
         return in_script(NOTHING_TO_LOOK_UP, script)
     known_towns = set(reports.column("township_simplified"))  # one column, not every report
@@ -159,7 +163,10 @@ def no_hits_html(query: Query, reports: ReportTable, script: str) -> str:
     if years_missing:
         lines.append(f"语料中没有 {'、'.join(map(str, query.years))} 年的报告。")
     lines.append(f"现有：{html.escape(corpus_summary(reports))}。")
-    if query.names_place or query.years:
+    if shorter:
+        asks = "、".join(f"“{html.escape(word)}”（{n} 段）" for word, n in shorter)
+        lines.append(f"只问问题里的关键词能找到：{asks}，可以从这里开始。")
+    elif query.names_place or query.years:
         lines.append("可以去掉镇名或年份再问一次，看看其他乡镇的做法。")
     else:
         lines.append("可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。")

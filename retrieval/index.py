@@ -7,7 +7,7 @@ search in progress always sees one consistent corpus.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,7 +16,15 @@ from .corpus import Corpus
 from .gazetteer import gazetteer
 from .models import Hit, Query
 from .query import Places, parse_question
-from .relevance import STRONG, TABLE_BITS, WEAK, content_words, judge, levels
+from .relevance import (
+    DOMAIN_SPECIFICITY,
+    STRONG,
+    TABLE_BITS,
+    WEAK,
+    content_words,
+    judge,
+    levels,
+)
 from .text import TextPipeline
 
 # Unless the question names a town, no report takes more than this many of each five places.
@@ -49,6 +57,12 @@ def _regions(counties: list[str | None], provinces: list[str | None]) -> list[tu
     gaz = gazetteer()
     known = {pair: gaz.regions_of(*pair) for pair in dict.fromkeys(pairs)}
     return [known[pair] for pair in pairs]
+
+
+def _filters(query: Query) -> dict[str, tuple]:
+    """The places and years a question names, to ask something else about them."""
+    names = ("townships", "counties", "regions", "years", "unknown_places")
+    return {name: getattr(query, name) for name in names}
 
 
 def rank_key(scores: np.ndarray, coverage: np.ndarray) -> np.ndarray:
@@ -171,6 +185,23 @@ class Index:
             for i in ranked[offset:wanted]
         )
         return SearchResult(query, hits, total)
+
+    def words_that_find(self, query: Query, limit: int = 2) -> tuple[tuple[str, int], ...]:
+        """For a question that found nothing: its own domain words (`relevance`: 普法, 调解,
+        not 县城 or 今天) that find relevant passages asked alone, in the places and years
+        it names, with how many; most specific first. What a "not found" reply suggests
+        (把普法节目放到村里的春晚上演: 普法, 76 passages)."""
+        found = []
+        for word in content_words(query, self.bm25, self.pipeline):
+            token = word.parts[-1][0]
+            if word.specificity < DOMAIN_SPECIFICITY or not self.bm25.frequency(token):
+                continue
+            alone = replace(self.parse(token), **_filters(query))
+            result = self.search(alone, top_k=1)
+            if result.hits and not result.tentative:
+                found.append((word.specificity, token, result.total))
+        found.sort(key=lambda f: -f[0])
+        return tuple((token, total) for _, token, total in found[:limit])
 
     def _relevant(
         self, query: Query, distinct: list[str], presence: np.ndarray, allowed: np.ndarray | None

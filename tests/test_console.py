@@ -20,16 +20,18 @@ async def test_console_session(tmp_path):
         },
         need_token=False,
     )
-    stdin = io.StringIO("首违不罚 轻微免罚清单\n那王团镇呢？\n今天天气怎么样\n/towns\n/quit\n")
+    asked = ["首违不罚 轻微免罚清单", "那王团镇呢？", "今天天气怎么样", "普法节目放到村里春晚上演"]
+    stdin = io.StringIO("\n".join([*asked, "/towns", "/quit", ""]))
     stdout = io.StringIO()
     await run_console(settings, stdin, stdout)
     out = stdout.getvalue()
     assert "已加载 5 份报告" in out
     assert "*峰灵镇* · 巫溪县 · 2025年报告" in out and "*首违不罚*" in out
     assert "没有找到与“今天天气怎么样”相关的内容" in out
+    assert "只问问题里的关键词能找到：“普法”（42 段）" in out  # words that would find
     assert "共有 5 份报告" in out
     db = sqlite3.connect(tmp_path / "q.sqlite3")
     logged = db.execute("SELECT question, effective, chat_type FROM questions").fetchall()
-    assert [q for q, _, _ in logged] == ["首违不罚 轻微免罚清单", "那王团镇呢？", "今天天气怎么样"]
+    assert [q for q, _, _ in logged] == asked
     assert logged[1][1].startswith("王团镇 ") and "首违不罚" in logged[1][1]
     assert {t for _, _, t in logged} == {"console"}

@@ -68,6 +68,19 @@ def test_a_county_with_no_report_is_named_in_the_no_hits_message(seed_index):
     assert "语料中没有凤阳县的报告" in message and "去掉镇名或年份" in message
 
 
+def test_a_question_that_finds_nothing_is_told_which_of_its_words_would(seed_index):
+    """把普法节目放到村里的春晚上演: 节目, 春晚 and 上演 are in no report, so nothing is
+    relevant; asking 普法 alone finds 42 passages, and the reply says so (stop 21)."""
+    result = seed_index.search("把普法节目放到村里的春晚上演，谁搞过")
+    assert result.hits == ()
+    shorter = seed_index.words_that_find(result.query)
+    assert shorter == (("普法", seed_index.search("普法").total),)
+    message = no_hits_html(result.query, seed_index.corpus.reports, SIMPLIFIED, shorter)
+    assert "“普法”（42 段）" in message
+    weather = seed_index.search("明天县城会下雨吗")  # 县城 is in one report: no domain word
+    assert weather.hits == () and seed_index.words_that_find(weather.query) == ()
+
+
 def test_a_province_with_no_report_is_named_in_the_no_hits_message(seed_index):
     """黑龙江的镇普法: no seed lies in 黑龙江 (stop 21: a province alone filters)."""
     result = seed_index.search("黑龙江的镇普法")
