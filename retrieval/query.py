@@ -96,12 +96,15 @@ def _spellings_in(
     return sorted(found, key=len, reverse=True)
 
 
-def _names_place(text: str, spelling: str, name: str, pipeline: TextPipeline) -> bool:
+def _names_place(
+    text: str, spelling: str, name: str, pipeline: TextPipeline, towns: dict[str, str]
+) -> bool:
     """True when `spelling` (a known town's or county's name or short name) is a place.
 
     A full name (王团镇) or a short name jieba does not know as a word (王团, 峰灵) is a
-    place wherever it stands; a short name that is an everyday word (保安) only where the
-    phrase around it is place-like.
+    place wherever it stands; a short name that is an everyday word (保安, 綦江) only where
+    the phrase around it is place-like, or right before a town's name (綦江安稳镇: one of
+    `towns`' spellings).
     """
     if spelling == name or not pipeline.in_general_dictionary(spelling):
         return True
@@ -109,6 +112,8 @@ def _names_place(text: str, spelling: str, name: str, pipeline: TextPipeline) ->
     while (i := text.find(spelling, start)) >= 0:
         before, after = text[i - 1 : i], text[i + len(spelling) :]
         if before in _BEFORE_PLACE or after.startswith(_AFTER_PLACE):
+            return True
+        if any(after[:n] in towns for n in range(2, min(len(after), 12) + 1)):
             return True
         start = i + 1
     return False
@@ -129,10 +134,11 @@ def _places_in(
     """Known towns and counties the question names, and the text without them."""
     towns: list[str] = []
     counties: list[str] = []
+    asked = text  # the phrase around a name, before any other name is taken out
     for spellings, found in ((places.towns, towns), (places.counties, counties)):
         for spelling in _spellings_in(text, spellings, places.starts):
             name = spellings[spelling]
-            if not _names_place(text, spelling, name, pipeline):
+            if not _names_place(asked, spelling, name, pipeline, places.towns):
                 continue
             if name not in found:
                 found.append(name)

@@ -325,6 +325,14 @@ def test_a_short_name_in_a_place_like_phrase_is_a_filter(seed_index, question):
     assert result.hits and {h.report.township_simplified for h in result.hits} == {"保安镇"}
 
 
+def test_a_county_short_name_before_a_town_is_a_place_not_a_word(seed_index):
+    """綦江 is a word jieba knows; before 安稳镇 it is 綦江区, not a content word that no
+    passage of 安稳镇's holds (it cut the answers from 3 to 1 before stop 21)."""
+    named, plain = seed_index.search("綦江安稳镇普法"), seed_index.search("安稳镇普法")
+    assert named.query.counties == ("綦江区",) and "綦江" not in named.query.terms
+    assert [h.passage.id for h in named.hits] == [h.passage.id for h in plain.hits]
+
+
 @pytest.mark.parametrize(
     "question", ["以前镇里发的文件过期了怎么处理", "让群众进机关参观、当面听街道汇报工作"]
 )
