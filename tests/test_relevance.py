@@ -279,17 +279,18 @@ def test_everyday_words_that_contain_a_town_name_are_not_filters(seed_index, que
     assert len({h.report.township_simplified for h in result.hits}) >= 2
 
 
+def _beside_wangtuan(tmp_path, town: str):
+    """An index of one 普法 passage of `town` and the same passage of 王团镇."""
+    body = "组织开展普法宣传进村活动12场,发放普法资料500份。"
+    template = "{town}2024年法治政府建设情况报告\n{body}\n"
+    return towns_index(tmp_path / "corpus", {town: body, "王团镇": body}, template)
+
+
 @pytest.mark.parametrize("question", ["桐木漯乡普法怎么做的", "桐木漯普法", "桐木漯瑶族乡普法"])
 def test_an_ethnic_township_is_named_without_its_peoples(tmp_path, question):
     """桐木漯瑶族乡 is 桐木漯乡 or 桐木漯 in speech (1,067 such townships): 桐木漯乡 was no
     place, and other towns' 普法 came after its own."""
-    body = "组织开展普法宣传进村活动12场,发放普法资料500份。"
-    index = towns_index(
-        tmp_path / "corpus",
-        {"桐木漯瑶族乡": body, "王团镇": body},
-        "{town}2024年法治政府建设情况报告\n{body}\n",
-    )
-    result = index.search(question)
+    result = _beside_wangtuan(tmp_path, "桐木漯瑶族乡").search(question)
     assert result.query.townships == ("桐木漯瑶族乡",)
     assert {h.report.township for h in result.hits} == {"桐木漯瑶族乡"}
 
@@ -305,13 +306,7 @@ def test_a_town_named_in_full_is_never_taken_by_another_towns_short_form():
 )
 def test_an_autonomous_county_is_named_without_its_peoples(tmp_path, question):
     """棣棠乡's county is 彭水苗族土家族自治县, which staff call 彭水县 or 彭水."""
-    body = "组织开展普法宣传进村活动12场,发放普法资料500份。"
-    index = towns_index(
-        tmp_path / "corpus",
-        {"棣棠乡": body, "王团镇": body},
-        "{town}2024年法治政府建设情况报告\n{body}\n",
-    )
-    result = index.search(question)
+    result = _beside_wangtuan(tmp_path, "棣棠乡").search(question)
     assert result.query.counties == ("彭水苗族土家族自治县",)
     assert {h.report.township for h in result.hits} == {"棣棠乡"}
 
