@@ -127,7 +127,7 @@ def test_cli_says_what_is_wrong_in_one_line(tmp_path: Path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     runs = {
-        "empty": ["search", "--corpus", str(empty), "法律"],
+        "empty": ["search", "--corpus", str(empty), "--cache", str(tmp_path / "c"), "法律"],
         "cache": ["search", "--cache", str(blocker / "cache"), "法律顾问"],
         "build": ["build", "--corpus", str(SEEDS), "--cache", str(blocker / "cache")],
     }
