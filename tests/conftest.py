@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from retrieval import Index, build_index
 from retrieval.paths import DEV_QUESTIONS, ROOT
 from retrieval.paths import SEEDS_DIR as SEEDS
 
 __all__ = ["ROOT", "SEEDS"]  # the repository and its seeds, for the tests
+
+# Hypothesis keeps no example database, and what else it stores (the constants it finds
+# in the code) goes to the temporary folder, not .hypothesis/ in the checkout
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"township-qa-hypothesis-{os.getuid()}")
+settings.register_profile("hermetic", database=None)
+settings.load_profile("hermetic")
 
 
 @pytest.fixture(scope="session")
