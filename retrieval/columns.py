@@ -215,8 +215,11 @@ class Strings(Sequence[str]):
         found = np.zeros(len(self), dtype=bool)
         if not text or not len(self):
             return found | (not text)
-        data = np.asarray(self.blob).tobytes()
-        spans = [(m.start(), m.end()) for m in re.finditer(re.escape(text.encode()), data)]
+        data, needle = np.asarray(self.blob).tobytes(), text.encode()
+        # every start, overlapping ones too: in 0|00 a match of 00 across the first two
+        # strings must not hide the one inside the second (Hypothesis found it)
+        starts = [m.start() for m in re.finditer(b"(?=" + re.escape(needle) + b")", data)]
+        spans = [(start, start + len(needle)) for start in starts]
         if spans:
             starts, stops = np.array(spans).T
             first = np.searchsorted(self.ends, starts, side="right")
