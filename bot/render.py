@@ -225,11 +225,11 @@ def towns_messages(
     reports: Sequence[Report], passage_counts: dict[str, int], where: str = ""
 ) -> list[str]:
     """/towns: every report, or with many reports a summary by county; `/towns 县名` lists
-    the reports of the counties (or towns) whose name contains it."""
+    the reports of the counties, towns or provinces (/towns 湖北) whose name contains it."""
     if not reports:
         return ["语料中还没有报告。"]
     if where:
-        chosen = [r for r in reports if where in (r.county or "") or where in (r.township or "")]
+        chosen = [r for r in reports if any(where in (name or "") for name in _names_of(r))]
         if not chosen:
             return [f"没有找到“{html.escape(where)}”的报告。发送 /towns 查看全部县区。"]
         head = f"“{html.escape(where)}”共有 {len(chosen)} 份报告："
@@ -247,6 +247,10 @@ def towns_messages(
         lines.append(f"• {where_}：{n} 份")
     lines.append("发送 /towns 县区名（例如 /towns 大冶）查看该县区的报告。")
     return split_lines(lines)
+
+
+def _names_of(report: Report) -> tuple[str | None, ...]:
+    return (report.county, report.township, report.township_simplified, report.province)
 
 
 COMMANDS: tuple[tuple[str, str], ...] = (

@@ -161,6 +161,8 @@ def test_towns_with_500_reports_summarises_by_county_in_whole_messages():
     assert all(
         r.township.strip("<>") not in "".join(listed) for r in reports if r.county != "第7县"
     )
+    assert sum(m.count("• ") for m in towns_messages(reports, counts, "湖北")) == 500
+    assert towns_messages(reports, counts, "江西")[0].startswith("没有找到“江西”的报告")
     everything = towns_messages(reports, counts, "县")  # every report: several messages
     assert len(everything) > 1
     for message in [*summary, *everything]:
