@@ -289,6 +289,20 @@ def _framing(pipeline: TextPipeline) -> re.Pattern[str]:
     return re.compile("|".join([framed, placed, *map(re.escape, split)]))
 
 
+def _regions_in(
+    cut: list[tuple[tuple[str, float, bool], ...]], places: Places, placed: bool
+) -> tuple[list[str], list[str], list[str]]:
+    """Province and prefecture words of a cut question (黄石, 湖北): all of them, which
+    are never content words (no report's passages use them: 黄石保安镇普法 found 1 of
+    保安镇's 16); and, unless a town or county is named (`placed`), the regions they filter
+    to (湖北的镇, 杭州的街道, 江西那边) and those no report lies in (said so)."""
+    named = [g[-1][0] for g in cut if gazetteer().names_region(g[-1][0])]
+    if placed:
+        return named, [], []
+    known = [places.regions[w] for w in named if w in places.regions]
+    return named, known, [w for w in named if w not in places.regions]
+
+
 def parse_question(
     question: str,
     places: Places,
@@ -313,12 +327,8 @@ def parse_question(
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇
     chat = _chat_words(text, pipeline, frequency) if frequency is not None else frozenset()
     cut = pipeline.word_groups(text)
-    # 黄石保安镇, 湖北的镇: where, not what about (a word no report's passages use would
-    # count against every passage); alone (浙江的街道, 江西那边) a filter
-    named = [g[-1][0] for g in cut if gazetteer().names_region(g[-1][0])]
-    regions = [] if towns or counties else [places.regions[w] for w in named if w in places.regions]
-    if not (towns or counties):  # a region no report lies in: "no report from there"
-        unknown += [w for w in named if w not in places.regions]
+    named, regions, elsewhere = _regions_in(cut, places, bool(towns or counties))
+    unknown += elsewhere
     groups = tuple(
         _without_scaffolding(g, pipeline.question_words)
         for g in cut
