@@ -31,7 +31,7 @@ def script_of(text: str) -> str:
 def _render(service: SearchService, result: SearchResult, script: str, page: int) -> str:
     if not result.hits:
         index = service.index
-        shorter = index.words_that_find(result.query) if result.query.terms else ()
+        shorter = index.words_that_find(result.query)
         return no_hits_html(result.query, index.corpus.reports, script, shorter)
     return answer_html(
         result, [_highlights(service, result, hit) for hit in result.hits], script, page
@@ -79,13 +79,7 @@ async def answer_question(
         question=question,
         effective=effective,
         script=script,
-        filters={
-            "townships": list(query.townships),
-            "counties": list(query.counties),
-            "years": list(query.years),
-            "regions": list(query.regions),
-            "unknown_places": list(query.unknown_places),
-        },
+        filters={name: list(values) for name, values in query.filters().items()},
         hit_ids=[h.passage.id for h in result.hits],
         scores=[h.score for h in result.hits],
         hit_count=result.total,

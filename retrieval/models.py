@@ -74,6 +74,12 @@ class Query:
     def names_place(self) -> bool:
         return bool(self.townships or self.counties or self.regions or self.unknown_places)
 
+    def filters(self) -> dict[str, tuple]:
+        """The places and years the question names, by field: what the query log keeps,
+        and what another question about the same places takes over (`dataclasses.replace`)."""
+        names = ("townships", "counties", "years", "regions", "unknown_places")
+        return {name: getattr(self, name) for name in names}
+
 
 @dataclass(frozen=True)
 class Hit:
