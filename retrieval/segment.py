@@ -87,13 +87,16 @@ def jieba_frequencies() -> tuple[marisa_trie.RecordTrie, int]:
     return _trie(_read_jieba_dictionary()), total
 
 
-def _read_jieba_dictionary() -> dict[str, int]:
-    freq: dict[str, int] = {}
+def _jieba_entries() -> Iterator[tuple[str, int, str]]:
+    """(word, count, part of speech) of every line of jieba's dictionary file."""
     with _JIEBA_DICT.open(encoding="utf-8") as f:
         for line in f:
-            word, count = line.split(" ", 2)[:2]
-            freq[word] = int(count)
-    return freq
+            word, count, tag = line.split()[:3]  # every line has all three
+            yield word, int(count), tag
+
+
+def _read_jieba_dictionary() -> dict[str, int]:
+    return {word: count for word, count, _ in _jieba_entries()}
 
 
 # Parts of speech that jieba's dictionary gives closed classes of words that never say
@@ -110,13 +113,7 @@ def function_words() -> frozenset[str]:
 
 
 def _read_function_words() -> frozenset[str]:
-    words = set()
-    with _JIEBA_DICT.open(encoding="utf-8") as f:
-        for line in f:
-            word, _, tag = line.split()[:3]
-            if tag in FUNCTION_TAGS:
-                words.add(word)
-    return frozenset(words)
+    return frozenset(word for word, _, tag in _jieba_entries() if tag in FUNCTION_TAGS)
 
 
 def _trie(freq: dict[str, int]) -> marisa_trie.RecordTrie:
