@@ -329,10 +329,14 @@ def parse_question(
     cut = pipeline.word_groups(text)
     named, regions, elsewhere = _regions_in(cut, places, bool(towns or counties))
     unknown += elsewhere
+    if named:  # out of the text and the topic as other places are; 湖北的乡镇 is framing
+        for word in named:
+            text = text.replace(word, " ")
+        cut = pipeline.word_groups(_framing(pipeline).sub(" ", text))
     groups = tuple(
         _without_scaffolding(g, pipeline.question_words)
         for g in cut
-        if not _asks_only(g[-1][0], pipeline) and g[-1][0] not in chat and g[-1][0] not in named
+        if not _asks_only(g[-1][0], pipeline) and g[-1][0] not in chat
     )
     weights: dict[str, float] = {}
     if frequency is not None:

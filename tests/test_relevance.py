@@ -242,6 +242,7 @@ def test_what_may_be_the_topic_is_not_taken_for_chat(seed_index, question, kept)
         ("湖北保安镇普法", "保安镇普法"),
         ("湖北的镇怎么搞普法", "保安镇普法"),  # the seeds' one report in 湖北
         ("黄石那边普法", "保安镇普法"),
+        ("湖北的乡镇怎么搞普法", "保安镇普法"),  # 乡镇 after a region is framing too
     ],
 )
 def test_a_prefecture_or_province_in_the_question_is_where_not_what(seed_index, question, plain):
@@ -251,6 +252,13 @@ def test_a_prefecture_or_province_in_the_question_is_where_not_what(seed_index, 
     asked, expected = seed_index.search(question), seed_index.search(plain)
     assert [h.passage.id for h in asked.hits] == [h.passage.id for h in expected.hits]
     assert asked.total == expected.total > 0 and not asked.tentative
+
+
+def test_a_new_province_replaces_the_old_one(seed_index):
+    """The region is out of the topic, as a town is: 那重庆呢 after a question about 湖北
+    asks about 重庆 alone (both were kept, and either one's reports answered)."""
+    question = follow_up(seed_index.parse("湖北的镇怎么搞普法"), seed_index.parse("那重庆呢"))
+    assert question is not None and seed_index.parse(question).regions == ("重庆市",)
 
 
 def test_a_province_after_a_question_keeps_its_topic(seed_index):
