@@ -101,12 +101,12 @@ def _names_place(
 ) -> bool:
     """True when `spelling` (a known town's or county's name or short name) is a place.
 
-    A full name (王团镇) or a short name jieba does not know as a word (王团, 峰灵) is a
-    place wherever it stands; a short name that is an everyday word (保安, 綦江) only where
-    the phrase around it is place-like, or right before a town's name (綦江安稳镇: one of
-    `towns`' spellings).
+    A full name (王团镇) or a short name that is no everyday word (王团, 峰灵 unknown to
+    jieba; 綦江, 巫溪 known to it only as names) is a place wherever it stands; a short name
+    that is an everyday word (保安, 安稳, 大冶) only where the phrase around it is
+    place-like, or right before a town's name (大冶保安镇: one of `towns`' spellings).
     """
-    if spelling == name or not pipeline.in_general_dictionary(spelling):
+    if spelling == name or not pipeline.is_everyday_word(spelling):
         return True
     start = 0
     while (i := text.find(spelling, start)) >= 0:

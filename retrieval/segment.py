@@ -116,6 +116,30 @@ def _read_function_words() -> frozenset[str]:
     return frozenset(word for word, _, tag in _jieba_entries() if tag in FUNCTION_TAGS)
 
 
+# Proper names: jieba's dictionary tags place names ns and personal names nr, nrt, and
+# among them the ones it counts rarely are only names (綦江 19, 西兴 16, 巫溪 7), while the
+# frequent ones are also everyday words (夕阳 299, 太平 1,113, 平原 7,457). Of the
+# gazetteer's short names so tagged, the share that the general word vectors also list
+# rises with the count: 1 % below 10, 3 % to 25, 8 % to 50, 16 % to 100, 20-62 % above
+# (data/calibration/proper_names.tsv); below 50 they are names.
+PROPER_TAGS = frozenset(("ns", "nr", "nrt"))
+RARE_NAME_COUNT = 50
+
+
+def rare_proper_names() -> frozenset[str]:
+    """Words jieba's dictionary tags as place or personal names and counts fewer than
+    `RARE_NAME_COUNT` times: names, not everyday words (綦江, 巫溪)."""
+    return derived(_JIEBA_DICT, "jieba-rare-names", _read_rare_proper_names)
+
+
+def _read_rare_proper_names() -> frozenset[str]:
+    return frozenset(
+        word
+        for word, count, tag in _jieba_entries()
+        if tag in PROPER_TAGS and count < RARE_NAME_COUNT
+    )
+
+
 def _trie(freq: dict[str, int]) -> marisa_trie.RecordTrie:
     return marisa_trie.RecordTrie("<I", ((word, (count,)) for word, count in freq.items()))
 

@@ -20,7 +20,7 @@ import numpy as np
 import opencc
 
 from .paths import DATA_DIR
-from .segment import Segmenter, function_words
+from .segment import Segmenter, function_words, rare_proper_names
 
 # Full-width ASCII (！..～) to half-width, ideographic space to space: length-preserving.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -187,9 +187,12 @@ class TextPipeline:
         """`general_freq` as a share of all words, smoothed so that no word has share 0."""
         return (self.general_freq(word) + 1) / self.segmenter.total
 
-    def in_general_dictionary(self, word: str) -> bool:
-        """True when everyday Chinese (jieba's own dictionary) has the word."""
-        return self.general_freq(normalize(word)) > 0
+    def is_everyday_word(self, word: str) -> bool:
+        """True when everyday Chinese uses the word as a word, not only as a name: jieba's
+        dictionary has it and it is not one of its rare place or personal names (保安,
+        安稳, 太平 are everyday words; 綦江, 巫溪 only names)."""
+        word = normalize(word)
+        return self.general_freq(word) > 0 and word not in rare_proper_names()
 
     @functools.cached_property
     def _function_words(self) -> frozenset[str]:

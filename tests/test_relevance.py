@@ -336,6 +336,18 @@ def test_a_county_short_name_before_a_town_is_a_place_not_a_word(seed_index):
     assert [h.passage.id for h in named.hits] == [h.passage.id for h in plain.hits]
 
 
+@pytest.mark.parametrize("named", ["綦江普法", "巫溪普法"])
+def test_a_short_name_jieba_knows_only_as_a_name_is_a_place_anywhere(seed_index, named):
+    """綦江 and 巫溪 are in jieba's dictionary, but only as rare place or personal names
+    (data/calibration/proper_names.tsv): 綦江普法 asks 綦江区's 普法. 綦江 was a content
+    word, and the one passage naming it (on 政务公开) was the only answer."""
+    county = {"綦江": "綦江区", "巫溪": "巫溪县"}[named[:2]]
+    result, full = seed_index.search(named), seed_index.search(f"{county}普法")
+    assert result.query.counties == (county,) and named[:2] not in result.query.terms
+    assert [h.passage.id for h in result.hits] == [h.passage.id for h in full.hits]
+    assert result.hits and all("普法" in h.matched for h in result.hits)
+
+
 @pytest.mark.parametrize(
     "question", ["以前镇里发的文件过期了怎么处理", "让群众进机关参观、当面听街道汇报工作"]
 )
