@@ -10,25 +10,41 @@ from .text import normalize
 _INLINE_NOISE = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]", re.IGNORECASE)
 # Page furniture of government sites, matched on normalised (Simplified, half-width) text.
 _NOISE_LINE = re.compile(
-    r"^\s*(?:【\s*)?(?:分享|字号|字体|打印|关闭|收藏|扫一扫|浏览次数|阅读次数|点击数|访问量|"
+    r"^[\s\-•·*]*(?:【\s*)?(?:分享|字号|字体|打印|关闭|收藏|扫一扫|浏览次数|阅读次数|点击数|访问量|"
     r"浏览量|阅读量|上一篇|下一篇|返回顶部|相关链接|责任编辑|附件下载|视力保护色)"
     r"(?:\s*[:：】]|\s|$|本页|窗口|此页|到)"
     # breadcrumbs: 当前位置：首页 > 政务公开, 首页 > 海丰县人民政府门户网站 > …
     r"|^\s*(?:您?(?:现在|当前)?(?:所在)?的?位置|当前位置)\s*[:：]?"
     r"|^\s*首页\s*[>›»]"
 )
+# Labels of the metadata that sites print above a report (their 政府信息公开 tables), in
+# any of the forms pages come in: `来源:…`, `- 发布机构:…` (a list item), `[ 发布机构 ] …`,
+# `| [ 成文日期 ] | 2026-02-11 | [ 发布日期 ] | … |` (a table row), `索 引 号:…` (spaced out).
+_META_LABELS = (
+    "发布时间 发布日期 成文日期 成文时间 发文日期 发文时间 生成日期 公文生成日期 日期 时间 "
+    "信息来源 来源 作者 发布机构 发文机构 发布单位 所属机构 文号 发文字号 备注/文号 索引号 "
+    "主题分类 体裁分类 信息类别 主题词 关键词 有效性 是否有效 效力状态 公文时效 公开方式 "
+    "公开形式 公开范围 公开时限 标题 名称 原文"
+).split()
+_LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in _META_LABELS)
+# A label ends with a colon or a table cell's bar, or stands in brackets
 _META_LINE = re.compile(
-    r"^\s*(?:发布时间|发布日期|日期|时间|信息来源|来源|作者|发布机构|文号|原文)\s*[:：]"
+    rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*(?:[:：]|\|))"
 )
+_TITLE_LABEL = re.compile(r"^[\s\-•·*|]*[\[【]?\s*(?:标\s*题|名\s*称)\s*[\]】]?\s*[:：|]\s*")
+# A date alone on a line (a page's date above the report, a signature's below it)
+_DATE_ALONE = r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|20\d\d[-./]\d{1,2}[-./]\d{1,2}"
 _TITLE_WORDS = re.compile(r"报告|总结|情况|述法")
 _SENTENCE_END = re.compile(r"[。:：;；!！?？]\s*$")
 # Signature block at the end: the issuing body and a date, each alone on its line.
 _SIGNATURE_LINE = re.compile(
     r"^(?:[\u4e00-\u9fff()（）]{2,30}(?:人民政府|政府|党委|委员会|办公室|司法所)"
-    r"|20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|20\d\d[-./]\d{1,2}[-./]\d{1,2})$"
+    rf"|{_DATE_ALONE})$"
 )
+_DATE_LINE = re.compile(rf"^\s*(?:{_DATE_ALONE})(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?\s*$")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
+_NUMERALS = set("一二三四五六七八九十0123456789")
 _META_PAIR = re.compile(r"(发布时间|信息来源)\s*[:：]")
 
 
@@ -52,7 +68,12 @@ def is_noise(line: str) -> bool:
     norm = normalize(line)
     if _NOISE_LINE.match(norm):
         return True
-    return not _CONTENT.search(norm)
+    if not _CONTENT.search(norm):
+        return True
+    # one character alone is a page's widget (字号 大 / 中 / 小), never a report's line (无。
+    # is: an answer under its heading; so is a heading's number on its own line)
+    alone = norm.strip()
+    return len(alone) == 1 and alone not in _NUMERALS
 
 
 def _looks_like_title(line: str) -> bool:
@@ -76,8 +97,11 @@ def clean(text: str) -> CleanText:
         line = _tidy(raw)
         if not line or is_noise(line):
             continue
-        if _META_LINE.match(normalize(line)) or _is_meta_pair(line):
+        if _is_meta(line, before_body=not body):
             meta.append(line)
+            if title is None and (named := _TITLE_LABEL.sub("", line, count=1)) != line:
+                title = _WS.sub(" ", named.strip(" |")) if _looks_like_title(named) else None
+                squeezed_title = _WS.sub("", title or "")
             continue
         if title is None and not body and _looks_like_title(line):
             title = _WS.sub(" ", line)
@@ -93,7 +117,13 @@ def clean(text: str) -> CleanText:
     return CleanText(title=title, meta=tuple(meta), body=tuple(body), signature=tuple(signature))
 
 
-def _is_meta_pair(line: str) -> bool:
-    """Lines such as `发布时间:2025-04-11 信息来源:辰溪县潭湾镇` anywhere in the line."""
+def _is_meta(line: str, before_body: bool) -> bool:
+    """A metadata line: a label and its value (`_META_LINE`), a line such as
+    `发布时间:2025-04-11 信息来源:辰溪县潭湾镇` with the pair anywhere in it, or, above the
+    report, a date alone."""
     norm = normalize(line)
-    return len(norm) < 80 and bool(_META_PAIR.search(norm))
+    if _META_LINE.match(norm):
+        return True
+    if len(norm) < 80 and _META_PAIR.search(norm):
+        return True
+    return before_body and bool(_DATE_LINE.match(norm))

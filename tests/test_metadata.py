@@ -210,6 +210,41 @@ def test_a_sub_district_written_without_dao_is_found_where_it_speaks_as_one():
     assert [n for _, n in gazetteer().streets_in("全街在解放街开展普法")] == ["解放街道"]
 
 
+_TABLES = {
+    # how three sites print the same 政府信息公开 table above a report
+    "bracketed list": (
+        "- [ 索引号 ] 11500229768895163R/2025-00004\n- [ 发布机构 ] 同心县王团镇人民政府\n"
+        "- [ 主题分类 ] 公安、安全、司法、法制\n- [ 发布日期 ] 2025-02-12\n"
+        "同心县王团镇2024年法治政府建设情况报告\n- 日期:2025-02-12\n大\n中\n小\n- 分享到 :\n"
+    ),
+    "table rows": (
+        "| [ 索引号 ] | 11500229768895163R/2025-00004 | [ 发文字号 ] | 无 |\n"
+        "| [ 主题分类 ] | 公安、安全、司法、法制 | [ 体裁分类 ] | 工作报告 |\n"
+        "| [ 发布机构 ] | 同心县王团镇人民政府 | [ 有效性 ] | |\n"
+        "| [ 成文日期 ] | 2025-02-12 | [ 发布日期 ] | 2025-02-12 |\n"
+        "同心县王团镇2024年法治政府建设情况报告\n"
+    ),
+    "spaced labels": (
+        "• 索 引 号:640324/2025-00156\n• 主题分类:法治政府建设\n• 发布机构:王团镇\n"
+        "• 成文时间:2025年02月12日\n• 文  号:无\n• 标  题:同心县王团镇2024年法治政府建设情况报告\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", _TABLES)
+def test_a_sites_metadata_table_is_metadata_not_report_text(kind):
+    """Saved pages open with the site's table (索引号, 主题分类, 发布机构…) as a list, as
+    table rows or with spaced-out labels; it was kept as report text (the first passage of
+    树人镇 was its table, found by 司法) and the title after it was missed."""
+    body = _seed("002_1113006dcd718aa6.txt").split("\n", 1)[1]
+    report, passages = parse_report("x.txt", _TABLES[kind] + body)
+    assert report.title == "同心县王团镇2024年法治政府建设情况报告"
+    assert (report.township, report.county, report.year) == ("王团镇", "同心县", 2024)
+    assert report.published == "2025-02-12"
+    _, plain = parse_report("y.txt", body)
+    assert [p.text for p in passages] == [p.text for p in plain]
+
+
 def test_catalog_overrides_guesses(tmp_path: Path):
     corpus = tmp_path / "c"
     corpus.mkdir()
