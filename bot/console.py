@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from typing import TextIO
 
 from .answering import answer_question
@@ -34,6 +36,35 @@ async def _command(line: str, service: SearchService, qlog: QueryLog) -> str:
     return "可用命令：/help /towns /reload /stats /quit；其他输入都当作问题。"
 
 
+async def _read_line(stdin: TextIO) -> str:
+    """The next line of `stdin` ('' at its end), read in a daemon thread. A thread of the
+    default executor (asyncio.to_thread) kept the console running after Ctrl+C until the
+    user pressed Enter, since asyncio.run waits for those threads to finish."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def settle(text: str, error: Exception | None) -> None:
+        if line.done():  # cancelled by Ctrl+C
+            return
+        if error is None:
+            line.set_result(text)
+        else:
+            line.set_exception(error)
+
+    def read() -> None:
+        text, error = "", None
+        try:
+            text = stdin.readline()
+        except Exception as exc:  # undecodable input: raised where the line is awaited
+            error = exc
+        # RuntimeError: the loop has closed (Ctrl+C) and nobody waits for the line
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, text, error)
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    return await line
+
+
 async def run_console(
     settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
@@ -47,7 +78,7 @@ async def run_console(
     try:
         while True:
             print(PROMPT, end="", file=stdout, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
+            line = await _read_line(stdin)
             if not line:
                 break
             line = line.strip()

@@ -116,7 +116,12 @@ def test_ctrl_c_in_the_console_is_one_line(tmp_path: Path):
     first = proc.stdout.readline()  # 已加载 … once the index is ready
     assert "已加载" in first and time.monotonic() < deadline
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    # stdin stays open, as at a terminal: the console ends without waiting for a line
+    # (it used to wait for Enter, its reader thread holding asyncio.run open)
+    try:
+        proc.wait(timeout=30)
+    finally:
+        out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err
 
