@@ -24,13 +24,14 @@ _META_LABELS = (
     "发布时间 发布日期 成文日期 成文时间 发文日期 发文时间 生成日期 公文生成日期 日期 时间 "
     "信息来源 来源 作者 发布机构 发文机构 发布单位 所属机构 文号 发文字号 备注/文号 索引号 "
     "主题分类 体裁分类 信息类别 主题词 关键词 有效性 是否有效 效力状态 公文时效 公开方式 "
-    "公开形式 公开范围 公开时限 标题 名称 原文"
+    "公开形式 公开范围 公开时限 内容概述 标题 名称 原文"
 ).split()
 _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in _META_LABELS)
 # A label ends with a colon or a table cell's bar, or stands in brackets
 _META_LINE = re.compile(
     rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*(?:[:：]|\|))"
 )
+_LABEL_ONLY = re.compile(_META_LINE.pattern + r"\s*$")  # `• 发文字号:`, its value below
 _TITLE_LABEL = re.compile(r"^[\s\-•·*|]*[\[【]?\s*(?:标\s*题|名\s*称)\s*[\]】]?\s*[:：|]\s*")
 # A date alone on a line (a page's date above the report, a signature's below it)
 _DATE_ALONE = r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|20\d\d[-./]\d{1,2}[-./]\d{1,2}"
@@ -93,16 +94,18 @@ def clean(text: str) -> CleanText:
     squeezed_title = ""
     meta: list[str] = []
     body: list[str] = []
+    value_due = False  # the line before was a label whose value is on the next line
     for raw in text.splitlines():
         line = _tidy(raw)
         if not line or is_noise(line):
             continue
-        if _is_meta(line, before_body=not body):
+        if _is_meta(line, before_body=not body) or (value_due and _is_value(line, body)):
             meta.append(line)
-            if title is None and (named := _TITLE_LABEL.sub("", line, count=1)) != line:
-                title = _WS.sub(" ", named.strip(" |")) if _looks_like_title(named) else None
-                squeezed_title = _WS.sub("", title or "")
+            value_due = bool(_LABEL_ONLY.match(normalize(line)))
+            if title is None and (title := _labelled_title(line)):
+                squeezed_title = _WS.sub("", title)
             continue
+        value_due = False
         if title is None and not body and _looks_like_title(line):
             title = _WS.sub(" ", line)
             squeezed_title = _WS.sub("", title)
@@ -115,6 +118,20 @@ def clean(text: str) -> CleanText:
     while body and len(signature) < 3 and _SIGNATURE_LINE.match(normalize(body[-1])):
         signature.insert(0, body.pop())
     return CleanText(title=title, meta=tuple(meta), body=tuple(body), signature=tuple(signature))
+
+
+def _is_value(line: str, body: list[str]) -> bool:
+    """Whether a line after a bare label (`• 发文字号:`) is its value (`镇政发〔2024〕7号`):
+    above the report, short, and not the report's title."""
+    return not body and len(line) <= 40 and not _looks_like_title(line)
+
+
+def _labelled_title(line: str) -> str | None:
+    """The title a `标题:`/`名称:` metadata line gives, if it reads as one."""
+    named = _TITLE_LABEL.sub("", line, count=1)
+    if named == line or not _looks_like_title(named):
+        return None
+    return _WS.sub(" ", named.strip(" |"))
 
 
 def _is_meta(line: str, before_body: bool) -> bool:
