@@ -29,7 +29,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("shi", re.compile(rf"^[{_CN}]是")),
 )
 _BARE_NUMBER = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日])")
-_LABEL_END = re.compile(r"[。:;!?]|\s")
+# a heading's label ends at a sentence mark or a space, but not the space of `2025 年`
+_LABEL_END = re.compile(r"[。:;!?]|\s(?![年月日])")
 _SENTENCE = re.compile(r"[^。!?;！？；]*[。!?;！？；]+[”」』\"]?|[^。!?;！？；]+$")
 _CLAUSE = re.compile(r"[^,，、]*[,，、]|[^,，、]+$")
 _FOUR_WORD_CHARS = re.compile(r"\w(?:\W*\w){3}")  # stops at the fourth, not the end

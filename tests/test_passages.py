@@ -28,6 +28,17 @@ def test_numbered_points_keep_their_heading_path():
     assert "驻村律师" in p.text
 
 
+def test_a_year_written_with_a_space_stays_in_its_heading():
+    """`一、2025 年推进…` (a space before 年, as some sites print years) was shown to users
+    as the heading `一、2025`; a space still ends a label before the point's own text."""
+    text = (
+        "栗子乡2025年法治政府建设情况报告\n一、2025 年推进法治政府建设的主要举措和成效\n"
+        "(一)强化学法 制定《领导干部年度学法清单》,组织干部职工学法4次,覆盖全体干部。\n"
+    )
+    (passage,) = parse_report("x.txt", text)[1]
+    assert passage.section == "一、2025 年推进法治政府建设的主要举措和成效 › (一)强化学法"
+
+
 def test_missing_dot_in_numbering_still_a_point():
     passages = load_corpus(SEEDS).passages
     p = next(p for p in passages if p.text.startswith("7完善工作机制"))
