@@ -16,6 +16,8 @@ from .placing import place
 from .text import normalize, to_simplified
 
 _DATE = re.compile(r"(20\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
+# a site's table may give the written date (成文日期) before the published one
+_PUBLISHED_LABEL = re.compile(r"发布(?:日期|时间)[\s\]】|:：]*")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 # a year, not the end of a span (2021—2025年, 2021至2025年)
 _SINGLE_YEAR = re.compile(r"(?<![—–\-~至到\d])(20\d\d)\s*年")
@@ -90,7 +92,10 @@ def _url(meta: tuple[str, ...]) -> str | None:
 
 
 def _date(text: str) -> str | None:
-    if m := _DATE.search(normalize(text)):
+    text = normalize(text)
+    if label := _PUBLISHED_LABEL.search(text):
+        text = text[label.end() :]
+    if m := _DATE.search(text):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
         if 1 <= month <= 12 and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}"
@@ -104,7 +109,8 @@ def extract(clean: CleanText) -> Metadata:
     title = clean.title
     all_lines = [*(t for t in [title] if t), *clean.meta, *clean.body, *clean.signature]
 
-    meta_dates = [d for d in map(_date, clean.meta) if d]
+    labelled_first = sorted(clean.meta, key=lambda m: not _PUBLISHED_LABEL.search(normalize(m)))
+    meta_dates = [d for d in map(_date, labelled_first) if d]
     signed = next((d for d in map(_date, reversed(clean.signature)) if d), None)
     published = meta_dates[0] if meta_dates else signed
     if meta_dates and signed and signed != meta_dates[0]:

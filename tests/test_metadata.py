@@ -214,14 +214,15 @@ _TABLES = {
     # how three sites print the same 政府信息公开 table above a report
     "bracketed list": (
         "- [ 索引号 ] 11500229768895163R/2025-00004\n- [ 发布机构 ] 同心县王团镇人民政府\n"
-        "- [ 主题分类 ] 公安、安全、司法、法制\n- [ 发布日期 ] 2025-02-12\n"
+        "- [ 主题分类 ] 公安、安全、司法、法制\n"
+        "- [ 成文日期 ] 2025-02-10\n- [ 发布日期 ] 2025-02-12\n"
         "同心县王团镇2024年法治政府建设情况报告\n- 日期:2025-02-12\n大\n中\n小\n- 分享到 :\n"
     ),
     "table rows": (
         "| [ 索引号 ] | 11500229768895163R/2025-00004 | [ 发文字号 ] | 无 |\n"
         "| [ 主题分类 ] | 公安、安全、司法、法制 | [ 体裁分类 ] | 工作报告 |\n"
         "| [ 发布机构 ] | 同心县王团镇人民政府 | [ 有效性 ] | |\n"
-        "| [ 成文日期 ] | 2025-02-12 | [ 发布日期 ] | 2025-02-12 |\n"
+        "| [ 成文日期 ] | 2025-02-10 | [ 发布日期 ] | 2025-02-12 |\n"
         "同心县王团镇2024年法治政府建设情况报告\n"
     ),
     "spaced labels": (
@@ -245,7 +246,7 @@ def test_a_sites_metadata_table_is_metadata_not_report_text(kind):
     report, passages = parse_report("x.txt", _TABLES[kind] + body)
     assert report.title == "同心县王团镇2024年法治政府建设情况报告"
     assert (report.township, report.county, report.year) == ("王团镇", "同心县", 2024)
-    assert report.published == "2025-02-12"
+    assert report.published == "2025-02-12"  # the 发布日期, not an earlier 成文日期
     _, plain = parse_report("y.txt", body)
     assert [p.text for p in passages] == [p.text for p in plain]
 
