@@ -27,10 +27,10 @@ _META_LABELS = (
     "公开形式 公开范围 公开时限 内容概述 标题 名称 原文"
 ).split()
 _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in _META_LABELS)
-# A label ends with a colon or a table cell's bar, or stands in brackets
-_META_LINE = re.compile(
-    rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*(?:[:：]|\|))"
-)
+# A label ends with a colon (anywhere in a report), or, above the report, with a table
+# cell's bar or in brackets (a table of the report's own, `| 时间 | 地点 |`, stays text)
+_META_LINE = re.compile(rf"^[\s\-•·*|]*(?:{_LABEL})\s*[:：]")
+_META_CELL = re.compile(rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*\|)")
 _LABEL_ONLY = re.compile(_META_LINE.pattern + r"\s*$")  # `• 发文字号:`, its value below
 _TITLE_LABEL = re.compile(r"^[\s\-•·*|]*[\[【]?\s*(?:标\s*题|名\s*称)\s*[\]】]?\s*[:：|]\s*")
 # A date alone on a line (a page's date above the report, a signature's below it)
@@ -137,10 +137,10 @@ def _labelled_title(line: str) -> str | None:
 def _is_meta(line: str, before_body: bool) -> bool:
     """A metadata line: a label and its value (`_META_LINE`), a line such as
     `发布时间:2025-04-11 信息来源:辰溪县潭湾镇` with the pair anywhere in it, or, above the
-    report, a date alone."""
+    report, a site's table row (`_META_CELL`) or a date alone."""
     norm = normalize(line)
     if _META_LINE.match(norm):
         return True
     if len(norm) < 80 and _META_PAIR.search(norm):
         return True
-    return before_body and bool(_DATE_LINE.match(norm))
+    return before_body and bool(_META_CELL.match(norm) or _DATE_LINE.match(norm))

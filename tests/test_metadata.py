@@ -251,6 +251,15 @@ def test_a_sites_metadata_table_is_metadata_not_report_text(kind):
     assert [p.text for p in passages] == [p.text for p in plain]
 
 
+def test_a_table_in_the_report_itself_stays_report_text():
+    """Labels as table cells are a site's metadata only above the report: a report's own
+    table of activities (`| 时间 | 地点 | 内容 |`) is text."""
+    body = _seed("002_1113006dcd718aa6.txt")
+    table = "| 时间 | 地点 | 内容 |\n| 3月5日 | 王团村 | 宪法宣传进村入户 |\n"
+    _, passages = parse_report("x.txt", body + table)
+    assert any("| 时间 | 地点 | 内容 |" in p.text for p in passages)
+
+
 def test_catalog_overrides_guesses(tmp_path: Path):
     corpus = tmp_path / "c"
     corpus.mkdir()
