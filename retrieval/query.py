@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import related
@@ -101,22 +102,36 @@ def _names_place(
 ) -> bool:
     """True when `spelling` (a known town's or county's name or short name) is a place.
 
-    A full name (王团镇) or a short name that is no everyday word (王团, 峰灵 unknown to
-    jieba; 綦江, 巫溪 known to it only as names) is a place wherever it stands; a short name
-    that is an everyday word (保安, 安稳, 大冶) only where the phrase around it is
-    place-like, or right before a town's name (大冶保安镇: one of `towns`' spellings).
+    A full name (王团镇) or a short name jieba does not know (王团, 峰灵) is a place
+    wherever it stands; one jieba knows only as a name (綦江, 巫溪: `is_everyday_word`)
+    wherever jieba cuts it as a word (not 西兴 in 江西兴国); a short name that is an
+    everyday word (保安, 安稳, 大冶) only where the phrase around it is place-like, or
+    right before a town's name (大冶保安镇: one of `towns`' spellings).
     """
-    if spelling == name or not pipeline.is_everyday_word(spelling):
+    if spelling == name or not pipeline.general_freq(spelling):
         return True
-    start = 0
-    while (i := text.find(spelling, start)) >= 0:
+    if not pipeline.is_everyday_word(spelling) and _cut_as_a_word(text, spelling, pipeline):
+        return True
+    for i in _occurrences(text, spelling):
         before, after = text[i - 1 : i], text[i + len(spelling) :]
         if before in _BEFORE_PLACE or after.startswith(_AFTER_PLACE):
             return True
         if any(after[:n] in towns for n in range(2, min(len(after), 12) + 1)):
             return True
-        start = i + 1
     return False
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    start = 0
+    while (i := text.find(word, start)) >= 0:
+        yield i
+        start = i + 1
+
+
+def _cut_as_a_word(text: str, word: str, pipeline: TextPipeline) -> bool:
+    """Whether jieba's words of `text` start and end where `word` does somewhere."""
+    edges = set(itertools.accumulate(map(len, pipeline.segmenter.cuts(text)), initial=0))
+    return any(i in edges and i + len(word) in edges for i in _occurrences(text, word))
 
 
 def _unknown_places(text: str) -> list[str]:

@@ -348,6 +348,14 @@ def test_a_short_name_jieba_knows_only_as_a_name_is_a_place_anywhere(seed_index,
     assert result.hits and all("普法" in h.matched for h in result.hits)
 
 
+def test_a_name_jieba_knows_is_a_place_only_where_jieba_cuts_it_as_a_word(tmp_path):
+    """西兴 (jieba: a rare place name) names 西兴街道 in 西兴普法, but not inside 江西兴国,
+    which jieba cuts 江西 | 兴国: it had become a filter and left 江 国县 as the question."""
+    index = _beside_wangtuan(tmp_path, "西兴街道")
+    assert index.parse("西兴普法").townships == ("西兴街道",)
+    assert index.parse("江西兴国县的普法").townships == ()
+
+
 @pytest.mark.parametrize(
     "question", ["以前镇里发的文件过期了怎么处理", "让群众进机关参观、当面听街道汇报工作"]
 )
