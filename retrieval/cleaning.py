@@ -99,7 +99,7 @@ def clean(text: str) -> CleanText:
         line = _tidy(raw)
         if not line or is_noise(line):
             continue
-        if _is_meta(line, before_body=not body) or (value_due and _is_value(line, body)):
+        if _is_meta(line, before_body=not body) or (value_due and _is_value(line, not body)):
             meta.append(line)
             value_due = bool(_LABEL_ONLY.match(normalize(line)))
             if title is None and (title := _labelled_title(line)):
@@ -120,10 +120,10 @@ def clean(text: str) -> CleanText:
     return CleanText(title=title, meta=tuple(meta), body=tuple(body), signature=tuple(signature))
 
 
-def _is_value(line: str, body: list[str]) -> bool:
+def _is_value(line: str, before_body: bool) -> bool:
     """Whether a line after a bare label (`• 发文字号:`) is its value (`镇政发〔2024〕7号`):
     above the report, short, and not the report's title."""
-    return not body and len(line) <= 40 and not _looks_like_title(line)
+    return before_body and len(line) <= 40 and not _looks_like_title(line)
 
 
 def _labelled_title(line: str) -> str | None:

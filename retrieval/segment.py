@@ -113,7 +113,12 @@ def function_words() -> frozenset[str]:
 
 
 def _read_function_words() -> frozenset[str]:
-    return frozenset(word for word, _, tag in _jieba_entries() if tag in FUNCTION_TAGS)
+    return _tagged(FUNCTION_TAGS)
+
+
+def _tagged(tags: frozenset[str], below: float = math.inf) -> frozenset[str]:
+    """Words of jieba's dictionary with one of `tags`, counted fewer than `below` times."""
+    return frozenset(word for word, count, tag in _jieba_entries() if tag in tags and count < below)
 
 
 # Proper names: jieba's dictionary tags place names ns and personal names nr, nrt, and
@@ -133,11 +138,7 @@ def rare_proper_names() -> frozenset[str]:
 
 
 def _read_rare_proper_names() -> frozenset[str]:
-    return frozenset(
-        word
-        for word, count, tag in _jieba_entries()
-        if tag in PROPER_TAGS and count < RARE_NAME_COUNT
-    )
+    return _tagged(PROPER_TAGS, RARE_NAME_COUNT)
 
 
 def _trie(freq: dict[str, int]) -> marisa_trie.RecordTrie:
