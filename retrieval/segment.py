@@ -107,6 +107,7 @@ def _read_jieba_dictionary() -> dict[str, int]:
 FUNCTION_TAGS = frozenset("r p c u y e".split())
 
 
+@functools.cache  # read once per process, never per question
 def function_words() -> frozenset[str]:
     """Words jieba's dictionary tags with one of `FUNCTION_TAGS` (1,480 words)."""
     return derived(_JIEBA_DICT, "jieba-function-words", _read_function_words)
@@ -131,6 +132,7 @@ PROPER_TAGS = frozenset(("ns", "nr", "nrt"))
 RARE_NAME_COUNT = 50
 
 
+@functools.cache  # read once per process, never per question
 def rare_proper_names() -> frozenset[str]:
     """Words jieba's dictionary tags as place or personal names and counts fewer than
     `RARE_NAME_COUNT` times: names, not everyday words (綦江, 巫溪)."""

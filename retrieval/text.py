@@ -187,16 +187,12 @@ class TextPipeline:
         """`general_freq` as a share of all words, smoothed so that no word has share 0."""
         return (self.general_freq(word) + 1) / self.segmenter.total
 
-    @functools.cached_property
-    def _rare_names(self) -> frozenset[str]:
-        return rare_proper_names()  # 88k words: read once, not per question
-
     def is_everyday_word(self, word: str) -> bool:
         """True when everyday Chinese uses the word as a word, not only as a name: jieba's
         dictionary has it and it is not one of its rare place or personal names (保安,
         安稳, 太平 are everyday words; 綦江, 巫溪 only names)."""
         word = normalize(word)
-        return self.general_freq(word) > 0 and word not in self._rare_names
+        return self.general_freq(word) > 0 and word not in rare_proper_names()
 
     @functools.cached_property
     def _function_words(self) -> frozenset[str]:
