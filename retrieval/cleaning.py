@@ -16,13 +16,24 @@ _NOISE_LINE = re.compile(
     # breadcrumbs: 当前位置：首页 > 政务公开, 首页 > 海丰县人民政府门户网站 > …
     r"|^\s*(?:您?(?:现在|当前)?(?:所在)?的?位置|当前位置)\s*[:：]?"
     r"|^\s*首页\s*[>›»]"
+    # a site's widgets alone on a line: 长者版 无障碍阅读, 进入老年模式 退出老年模式, 简体| 繁体
+    r"|^(?:[\s|/]*(?:进入|退出|切换)?(?:老年模式|长者版|关怀版|关怀模式|无障碍(?:阅读|浏览|模式)?"
+    r"|简体|繁体|手机版|English))+[\s|/]*$"
+    r"|^\s*今天是"  # today's date, 今天是:2019年10月31日 星期三 农历十月初七
 )
+# a page's date with its weekday (天津市静海区人民政府 2019年12月3日星期二): the day it was
+# saved, in a short line, never a report's
+_TODAY = re.compile(r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期[一二三四五六日天]")
+# a breadcrumb without its 当前位置 (7首页 > 政务公开 > 年度报告, 市司法局>专题专栏>…)
+_CRUMB = re.compile(r"[>›»]")
+_SENTENCE_MARK = re.compile(r"[。,，;；!！?？:：]")
 # Labels of the metadata that sites print above a report (their 政府信息公开 tables), in
 # any of the forms pages come in: `来源:…`, `- 发布机构:…` (a list item), `[ 发布机构 ] …`,
 # `| [ 成文日期 ] | 2026-02-11 | [ 发布日期 ] | … |` (a table row), `索 引 号:…` (spaced out).
 _META_LABELS = (
-    "发布时间 发布日期 成文日期 成文时间 发文日期 发文时间 生成日期 公文生成日期 日期 时间 "
-    "信息来源 来源 作者 发布机构 发文机构 发布单位 所属机构 文号 发文字号 备注/文号 索引号 "
+    "发布时间 发布日期 发表时间 发表日期 成文日期 成文时间 发文日期 发文时间 生成日期 "
+    "公文生成日期 更新时间 更新日期 日期 时间 信息来源 文章来源 稿件来源 来源 作者 发布者 "
+    "发布人 发布机构 发文机构 发布单位 所属机构 文号 发文字号 备注/文号 索引号 "
     "主题分类 体裁分类 信息类别 主题词 关键词 有效性 是否有效 效力状态 公文时效 公开方式 "
     "公开形式 公开范围 公开时限 内容概述 标题 名称 原文"
 ).split()
@@ -45,6 +56,8 @@ _SIGNATURE_LINE = re.compile(
 _DATE_LINE = re.compile(rf"^\s*(?:{_DATE_ALONE})(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?\s*$")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
+_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．是]|[(（]|\d{1,2}\s*[、.．)）])")
+_ISSUER_END = re.compile(r"(?:人民政府|委员会|党委|党工委|办事处)$")
 _NUMERALS = set("一二三四五六七八九十0123456789")
 _META_PAIR = re.compile(r"(发布时间|信息来源)\s*[:：]")
 
@@ -74,18 +87,43 @@ def is_noise(line: str) -> bool:
     # one character alone is a page's widget (字号 大 / 中 / 小), never a report's line (无。
     # is: an answer under its heading; so is a heading's number on its own line)
     alone = norm.strip()
-    return len(alone) == 1 and alone not in _NUMERALS
+    if len(alone) == 1:
+        return alone not in _NUMERALS
+    if len(alone) <= 40 and _TODAY.search(alone):
+        return True
+    return len(_CRUMB.findall(alone)) >= 2 and not _SENTENCE_MARK.search(alone)
 
 
 def _looks_like_title(line: str) -> bool:
+    """A report's title: 8 to 60 characters naming a 报告, 总结, 情况 or 述法, not a sentence
+    and not a heading (六郎镇2024年…报告 and 2020年…报告 are titles; 一、…情况 is not;
+    工作报告 alone is a site's column)."""
     norm = normalize(line)
     return (
-        len(norm) <= 60
+        8 <= len(norm) <= 60
         and bool(_TITLE_WORDS.search(norm))
         and not _SENTENCE_END.search(norm)
         and "现将" not in norm
-        and not re.match(r"^[一二三四五六七八九十\d(（]", norm)
+        and not _HEADING_START.match(norm)
     )
+
+
+def _is_header(line: str) -> bool:
+    """A short line that is no sentence and no heading: above a title, the site's name,
+    its column, the issuing body (大河乡人民政府, 政府信息公开, 搜索位置)."""
+    norm = normalize(line)
+    return len(norm) <= 40 and not _SENTENCE_MARK.search(norm) and not _HEADING_START.match(norm)
+
+
+def _title_in(header: list[str], line: str) -> tuple[str, int] | None:
+    """The title a line makes, alone or after the header's last line, and how many header
+    lines it takes: the issuing body on the line above (仁和镇人民政府 / 关于2024年度…的
+    报告), or a title broken in two (柳城县龙头镇2025年法治政府建设 / 年度报告)."""
+    above = header[-1] if header else ""
+    starts = bool(above) and bool(_ISSUER_END.search(above) or "法治" in above)
+    if starts and not _TITLE_WORDS.search(normalize(above)) and _looks_like_title(above + line):
+        return above + line, 1
+    return (line, 0) if _looks_like_title(line) else None
 
 
 def clean(text: str) -> CleanText:
@@ -95,6 +133,7 @@ def clean(text: str) -> CleanText:
     meta: list[str] = []
     body: list[str] = []
     value_due = False  # the line before was a label whose value is on the next line
+    header: list[str] = []  # short lines before any title or text (`_is_header`)
     for raw in text.splitlines():
         line = _tidy(raw)
         if not line or is_noise(line):
@@ -106,14 +145,23 @@ def clean(text: str) -> CleanText:
                 squeezed_title = _WS.sub("", title)
             continue
         value_due = False
-        if title is None and not body and _looks_like_title(line):
-            title = _WS.sub(" ", line)
-            squeezed_title = _WS.sub("", title)
-            continue
+        if title is None and not body:
+            if found := _title_in(header, line):
+                title = _WS.sub(" ", found[0])
+                squeezed_title = _WS.sub("", title)
+                meta += header[: len(header) - found[1]]  # the page's header, not the report
+                header.clear()
+                continue
+            if _is_header(line):
+                header.append(line)
+                continue
+            body += header  # no title above the report: its first lines are text
+            header.clear()
         # the title repeated under the page header (a line starts with a non-space)
         if line[0] == squeezed_title[:1] and _WS.sub("", line) == squeezed_title:
             continue
         body.append(line)
+    body[:0] = header  # a report of short lines only
     signature: list[str] = []
     while body and len(signature) < 3 and _SIGNATURE_LINE.match(normalize(body[-1])):
         signature.insert(0, body.pop())

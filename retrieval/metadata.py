@@ -17,7 +17,7 @@ from .text import normalize, to_simplified
 
 _DATE = re.compile(r"(20\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 # a site's table may give the written date (成文日期) before the published one
-_PUBLISHED_LABEL = re.compile(r"发布(?:日期|时间)[\s\]】|:：]*")
+_PUBLISHED_LABEL = re.compile(r"发[布表](?:日期|时间)[\s\]】|:：]*")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 # a year, not the end of a span (2021—2025年, 2021至2025年)
 _SINGLE_YEAR = re.compile(r"(?<![—–\-~至到\d])(20\d\d)\s*年")

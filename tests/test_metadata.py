@@ -251,6 +251,65 @@ def test_a_sites_metadata_table_is_metadata_not_report_text(kind):
     assert [p.text for p in passages] == [p.text for p in plain]
 
 
+_HEADERS = {
+    # what sites print above a report's title, without 当前位置 or a colon to mark it
+    "site name, widgets, breadcrumb": (
+        "长者版 无障碍阅读\n同心县人民政府\n政府信息公开\n"
+        "7首页 > 政务公开 > 年度法治政府建设情况报告\n"
+        "同心县王团镇2024年法治政府建设情况报告\n"
+    ),
+    "today's date, a column, search widgets": (
+        "今天是:2025年2月12日 星期三 农历正月十五\n同心县人民政府 2025年2月12日星期三\n"
+        "无障碍 简体| 繁体\nDocument\n搜索位置\n工作报告\n"
+        "同心县王团镇2024年法治政府建设情况报告\n"
+    ),
+    "issuing body on the line above": (
+        "进入老年模式 退出老年模式\n同心县王团镇人民政府\n关于2024年法治政府建设情况的报告\n"
+    ),
+    "title broken in two": "同心县王团镇2024年法治政府建设\n情况报告\n",
+}
+
+
+@pytest.mark.parametrize("kind", _HEADERS)
+def test_a_pages_header_above_the_title_is_not_report_text(kind):
+    """Lines above a report's title (the site's name, its widgets, a breadcrumb with no
+    当前位置, the issuing body) were taken for report text, so the title under them was
+    missed (16 of 87 pages: 殷祖镇, 寺庄镇, 碧土乡…) and they made a passage of their own."""
+    body = _seed("002_1113006dcd718aa6.txt").split("\n", 1)[1]
+    report, passages = parse_report("x.txt", _HEADERS[kind] + body)
+    assert report.title is not None and report.title.startswith("同心县王团镇")
+    assert report.title.endswith("报告") and "2024" in report.title
+    assert (report.township, report.county, report.year) == ("王团镇", "同心县", 2024)
+    _, plain = parse_report("y.txt", body)
+    assert [p.text for p in passages] == [p.text for p in plain]
+
+
+@pytest.mark.parametrize(
+    "title", ["六郎镇2024年法治政府建设年度报告", "2024年王团镇法治政府建设情况报告"]
+)
+def test_a_title_starting_with_a_numeral_or_a_year_is_a_title(title):
+    """Only a heading's number (一、 (一) 1.) keeps a line from being the title: 六郎镇's
+    and 三都镇's titles start with a numeral, many start with the year."""
+    body = _seed("002_1113006dcd718aa6.txt").split("\n", 1)[1]
+    report, _ = parse_report("x.txt", f"{title}\n{body}")
+    assert report.title == title
+    heading, _ = parse_report("y.txt", f"一、2024年法治政府建设情况报告\n{body}")
+    assert heading.title is None
+
+
+def test_published_and_updated_labels_are_metadata():
+    """发表日期, 文章来源 and 更新时间 label a page's metadata as 发布日期 does."""
+    body = _seed("002_1113006dcd718aa6.txt")
+    for line, published in (
+        ("发表日期:2025-01-23    文章来源:同心县王团镇人民政府", "2025-01-23"),
+        ("文章来源:司法局 更新时间:2025/03/29 11:30:01", "2025-03-29"),
+    ):
+        title, rest = body.split("\n", 1)
+        report, passages = parse_report("x.txt", f"{title}\n{line}\n{rest}")
+        assert report.published == published
+        assert not any("来源" in p.text[:10] for p in passages)
+
+
 def test_a_table_in_the_report_itself_stays_report_text():
     """Labels as table cells are a site's metadata only above the report: a report's own
     table of activities (`| 时间 | 地点 | 内容 |`) is text."""
