@@ -128,44 +128,71 @@ def _title_in(header: list[str], line: str) -> tuple[str, int] | None:
 
 def clean(text: str) -> CleanText:
     """Drop noise, pull out the title and metadata lines, keep every content line."""
-    title: str | None = None
-    squeezed_title = ""
-    meta: list[str] = []
-    body: list[str] = []
-    value_due = False  # the line before was a label whose value is on the next line
-    header: list[str] = []  # short lines before any title or text (`_is_header`)
+    page = _Page()
     for raw in text.splitlines():
         line = _tidy(raw)
-        if not line or is_noise(line):
-            continue
-        if _is_meta(line, before_body=not body) or (value_due and _is_value(line, not body)):
-            meta.append(line)
-            value_due = bool(_LABEL_ONLY.match(normalize(line)))
-            if title is None and (title := _labelled_title(line)):
-                squeezed_title = _WS.sub("", title)
-            continue
-        value_due = False
-        if title is None and not body:
-            if found := _title_in(header, line):
-                title = _WS.sub(" ", found[0])
-                squeezed_title = _WS.sub("", title)
-                meta += header[: len(header) - found[1]]  # the page's header, not the report
-                header.clear()
-                continue
-            if _is_header(line):
-                header.append(line)
-                continue
-            body += header  # no title above the report: its first lines are text
-            header.clear()
+        if line and not is_noise(line):
+            page.add(line)
+    return page.sorted()
+
+
+class _Page:
+    """A page's lines sorted as they come: metadata, the title, the page's header (short
+    lines above the report's text, `_is_header`), the report's text."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.squeezed_title = ""
+        self.meta: list[str] = []
+        self.header: list[str] = []
+        self.body: list[str] = []
+        self.value_due = False  # the line before was a label whose value is on the next line
+
+    def add(self, line: str) -> None:
+        before_body = not self.body
+        if _is_meta(line, before_body) or (self.value_due and _is_value(line, before_body)):
+            self.meta.append(line)
+            self.value_due = bool(_LABEL_ONLY.match(normalize(line)))
+            if self.title is None and (title := _labelled_title(line)):
+                self._entitle(title)
+            return
+        self.value_due = False
+        if before_body and self._above_body(line):
+            return
         # the title repeated under the page header (a line starts with a non-space)
-        if line[0] == squeezed_title[:1] and _WS.sub("", line) == squeezed_title:
-            continue
-        body.append(line)
-    body[:0] = header  # a report of short lines only
-    signature: list[str] = []
-    while body and len(signature) < 3 and _SIGNATURE_LINE.match(normalize(body[-1])):
-        signature.insert(0, body.pop())
-    return CleanText(title=title, meta=tuple(meta), body=tuple(body), signature=tuple(signature))
+        squeezed = self.squeezed_title
+        if line[0] == squeezed[:1] and _WS.sub("", line) == squeezed:
+            return
+        self.body.append(line)
+
+    def _above_body(self, line: str) -> bool:
+        """Takes a line above the report's text if it is the title or the page's header."""
+        if self.title is None and (found := _title_in(self.header, line)):
+            del self.header[len(self.header) - found[1] :]
+            self._entitle(found[0])
+            return True
+        if _is_header(line):
+            self.header.append(line)
+            return True
+        self._flush_header()
+        return False
+
+    def _entitle(self, title: str) -> None:
+        self.title = _WS.sub(" ", title.strip(" |"))
+        self.squeezed_title = _WS.sub("", self.title)
+
+    def _flush_header(self) -> None:
+        """Short lines above the text are the page's header when the page has a title
+        (its site, the issuing body, the title again in two lines), else the report's."""
+        (self.meta if self.title else self.body).extend(self.header)
+        self.header.clear()
+
+    def sorted(self) -> CleanText:
+        self._flush_header()
+        body, signature = self.body, []
+        while body and len(signature) < 3 and _SIGNATURE_LINE.match(normalize(body[-1])):
+            signature.insert(0, body.pop())
+        return CleanText(self.title, tuple(self.meta), tuple(body), tuple(signature))
 
 
 def _is_value(line: str, before_body: bool) -> bool:
