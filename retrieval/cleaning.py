@@ -171,11 +171,22 @@ class _Page:
             del self.header[len(self.header) - found[1] :]
             self._entitle(found[0])
             return True
-        if _is_header(line):
+        if _is_header(line) and (self.title is None or self._of_title(line)):
             self.header.append(line)
             return True
         self._flush_header()
         return False
+
+    def _of_title(self, line: str) -> bool:
+        """Whether a short line under the title belongs to it: part of it, the issuing
+        body, or the title in other words. Only those: a PDF's text wraps, and the first
+        line of its first paragraph may hold no punctuation."""
+        squeezed = _WS.sub("", line)
+        return (
+            squeezed in self.squeezed_title
+            or bool(_ISSUER_END.search(normalize(squeezed)))
+            or _looks_like_title(line)
+        )
 
     def _entitle(self, title: str) -> None:
         self.title = _WS.sub(" ", title.strip(" |"))

@@ -292,6 +292,16 @@ def test_a_pages_header_above_the_title_is_not_report_text(kind):
     assert [p.text for p in passages] == [p.text for p in plain]
 
 
+def test_a_wrapped_first_line_under_the_title_stays_report_text():
+    """A PDF's text wraps: the first line of its first paragraph may hold no punctuation,
+    and is the report's, not the page's header."""
+    body = _seed("002_1113006dcd718aa6.txt").split("\n", 1)[1]
+    wrapped = "同心县王团镇2024年法治政府建设情况报告\n2024年以来我镇坚持以习近平新时代中国特色\n"
+    report, passages = parse_report("x.pdf", wrapped + body)
+    assert report.title == "同心县王团镇2024年法治政府建设情况报告"
+    assert any("2024年以来我镇坚持以习近平新时代中国特色" in p.text for p in passages)
+
+
 @pytest.mark.parametrize(
     "title", ["六郎镇2024年法治政府建设年度报告", "2024年王团镇法治政府建设情况报告"]
 )
