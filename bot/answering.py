@@ -48,11 +48,16 @@ def _highlights(service: SearchService, result: SearchResult, hit: Hit) -> list[
 
 
 def resolve(service: SearchService, question: str, previous: LoggedQuestion | None) -> str:
-    """The question to search: a reply like 那峰灵镇呢 keeps the earlier topic."""
+    """The question to search: a reply like 那峰灵镇呢 keeps the earlier topic, unless that
+    topic found nothing in any report (天气怎么样, then 殷祖镇2024年干了啥: a new question,
+    not 殷祖镇 2024年 天气怎么样)."""
     if previous is None:
         return question
     index = service.index
-    return follow_up(index.parse(previous.effective), index.parse(question)) or question
+    before = index.parse(previous.effective)
+    if not previous.hit_count and not (before.places or before.years):
+        return question
+    return follow_up(before, index.parse(question)) or question
 
 
 async def answer_question(

@@ -95,6 +95,7 @@ class LoggedQuestion:
     question: str
     effective: str
     script: str
+    hit_count: int  # relevant passages it found (0: nothing)
 
 
 @dataclass(frozen=True)
@@ -375,7 +376,7 @@ class QueryLog:
                 round(latency_ms, 2),
                 source,
             ),
-            question=LoggedQuestion(question_id, chat_id, question, effective, script),
+            question=LoggedQuestion(question_id, chat_id, question, effective, script, hit_count),
         )
         return question_id
 
@@ -391,7 +392,8 @@ class QueryLog:
         if question_id in self._unwritten:
             return self._unwritten[question_id]
         rows = await self._read(
-            "SELECT id, chat_id, question, effective, script FROM questions WHERE id = ?",
+            "SELECT id, chat_id, question, effective, script, hit_count FROM questions"
+            " WHERE id = ?",
             (question_id,),
         )
         return LoggedQuestion(*rows[0]) if rows else None
@@ -400,7 +402,7 @@ class QueryLog:
         if (chat_id, message_id) in self._unwritten_answers:
             return await self.question(self._unwritten_answers[(chat_id, message_id)])
         rows = await self._read(
-            "SELECT id, chat_id, question, effective, script FROM questions"
+            "SELECT id, chat_id, question, effective, script, hit_count FROM questions"
             " WHERE chat_id = ? AND answer_message_id = ? ORDER BY id DESC LIMIT 1",
             (chat_id, message_id),
         )

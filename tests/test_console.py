@@ -20,7 +20,13 @@ async def test_console_session(tmp_path):
         },
         need_token=False,
     )
-    asked = ["首违不罚 轻微免罚清单", "那王团镇呢？", "今天天气怎么样", "普法节目放到村里春晚上演"]
+    asked = [
+        "首违不罚 轻微免罚清单",
+        "那王团镇呢？",
+        "今天天气怎么样",
+        "王团镇2024年干了啥",  # a new question: 天气 found nothing anywhere to follow up
+        "普法节目放到村里春晚上演",
+    ]
     stdin = io.StringIO("\n".join([*asked, "/towns", "/quit", ""]))
     stdout = io.StringIO()
     await run_console(settings, stdin, stdout)
@@ -28,10 +34,12 @@ async def test_console_session(tmp_path):
     assert "已加载 5 份报告" in out
     assert "*峰灵镇* · 巫溪县 · 2025年报告" in out and "*首违不罚*" in out
     assert "没有找到与“今天天气怎么样”相关的内容" in out
+    assert "请说说想了解王团镇2024年哪方面的做法" in out and "王团镇 2024年 今天" not in out
     assert "只问问题里的关键词能找到：“普法”（42 段）" in out  # words that would find
     assert "共有 5 份报告" in out
     db = sqlite3.connect(tmp_path / "q.sqlite3")
     logged = db.execute("SELECT question, effective, chat_type FROM questions").fetchall()
     assert [q for q, _, _ in logged] == asked
     assert logged[1][1].startswith("王团镇 ") and "首违不罚" in logged[1][1]
+    assert logged[3][1] == "王团镇2024年干了啥"
     assert {t for _, _, t in logged} == {"console"}
