@@ -78,9 +78,8 @@ def excerpt(text: str, forms: Sequence[str], limit: int = 240) -> str:
 
 
 def source_line(report: Report, section: str) -> str:
-    town = report.township or report.source
     year = f"{report.year}年报告" if report.year else "年份不详"
-    parts = [f"<b>{html.escape(town)}</b>", html.escape(report.county or "县区不详"), year]
+    parts = [f"<b>{html.escape(report.name)}</b>", html.escape(report.county_shown), year]
     if report.url:
         parts.append(f'<a href="{html.escape(report.url, quote=True)}">原文</a>')
     line = " · ".join(parts)
@@ -127,7 +126,7 @@ def answer_html(
 
 
 def corpus_summary(reports: Sequence[Report]) -> str:
-    towns = "、".join(f"{r.township or r.source}（{r.year or '年份不详'}）" for r in reports[:12])
+    towns = "、".join(f"{r.name}（{r.year or '年份不详'}）" for r in reports[:12])
     more = f"等 {len(reports)} 份" if len(reports) > 12 else f"共 {len(reports)} 份"
     return f"{towns}，{more}报告"
 
@@ -214,7 +213,7 @@ def split_lines(lines: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
 
 
 def _report_line(r: Report, passage_counts: dict[str, int]) -> str:
-    town, county = html.escape(r.township or r.source), html.escape(r.county or "县区不详")
+    town, county = html.escape(r.name), html.escape(r.county_shown)
     return (
         f"• <b>{town}</b> · {county} · {r.year or '年份不详'}年 · "
         f"{passage_counts.get(r.source, 0)} 段"

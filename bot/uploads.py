@@ -112,7 +112,7 @@ def _preview_html(pending: Pending, report: Report, passages: int) -> str:
     lines = [f"📄 收到报告 <code>{html.escape(pending.name)}</code>，识别结果：", ""]
     lines += _facts(report, passages)
     if pending.replaces is not None:
-        old = pending.replaces.township or pending.replaces.source
+        old = pending.replaces.name
         lines += ["", f"已有同名报告（{html.escape(old)}），确认后旧文件移入回收站并替换。"]
     lines += ["", "有误可回复本消息更正，例如：县=象山县 年份=2022", "确认无误请点“确认”。"]
     return "\n".join(lines)
@@ -217,7 +217,7 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     report = found[0]
     token = secrets.token_hex(6)
     _pending(context)[token] = Pending("remove", report.source)
-    text = f"将把 {report.township or report.source}（{report.source}）移入回收站，确认吗？"
+    text = f"将把 {report.name}（{report.source}）移入回收站，确认吗？"
     await message.reply_text(text, reply_markup=_buttons(token, "remove", "确认删除"))
 
 
@@ -237,7 +237,7 @@ async def _apply(context: ContextTypes.DEFAULT_TYPE, pending: Pending) -> str:
     where = " · ".join(str(x) for x in (report.county, report.year and f"{report.year}年") if x)
     verb = "替换" if pending.replaces is not None else "添加"
     return (
-        f"✅ 已{verb}：{report.township or report.source}（{where or '县区年份不详'}），"
+        f"✅ 已{verb}：{report.name}（{where or '县区年份不详'}），"
         f"{counts.get(report.source, 0)} 段，现共 {summary.reports} 份报告。发送 /towns 查看。"
     )
 

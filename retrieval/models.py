@@ -22,11 +22,23 @@ class Report:
     url: str | None = None  # the report's web address, when known
 
     @property
+    def name(self) -> str:
+        """Whom the report speaks for: its township, else its county (a county-level
+        report: 静海区), else its file's name."""
+        return self.township or self.county or self.source
+
+    @property
     def label(self) -> str:
         """Short human name: township (county, year)."""
-        town = self.township or self.source
         year = f"{self.year}年" if self.year else "年份不详"
-        return f"{town}（{self.county or '县区不详'}，{year}）"
+        return f"{self.name}（{self.county_shown}，{year}）"
+
+    @property
+    def county_shown(self) -> str:
+        """What stands beside the name: the county, 县区本级 for a county's own report."""
+        if self.county and not self.township:
+            return "县区本级"
+        return self.county or "县区不详"
 
 
 @dataclass(frozen=True)

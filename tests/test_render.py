@@ -10,11 +10,13 @@ from bot.render import (
     SIMPLIFIED,
     TRADITIONAL,
     answer_html,
+    corpus_summary,
     excerpt,
     help_html,
     html_to_text,
     no_hits_html,
     source_line,
+    towns_messages,
 )
 
 from .conftest import ROOT, towns_index
@@ -169,6 +171,23 @@ def test_towns_with_500_reports_summarises_by_county_in_whole_messages():
         assert len(message) <= MAX_MESSAGE
         assert message.count("<b>") == message.count("</b>")
     assert sum(m.count("• ") for m in everything) == 500
+
+
+def test_a_county_level_report_is_cited_by_its_county_not_its_file_name(tmp_path):
+    """A county's own report (全区…, no township) was cited as `fresh_18.txt · 静海区`; it
+    is 静海区 · 县区本级, in answers, the towns list and the not-found message alike."""
+    from retrieval import parse_report
+
+    text = (
+        "静海区2023年度法治政府建设情况报告\n2023年,静海区坚持依法行政,全区开展普法宣传。\n"
+        "一、主要做法\n全区开展普法宣传进村活动。\n"
+    )
+    report, _ = parse_report("fresh_18.txt", text)
+    assert (report.township, report.county) == (None, "静海区")
+    line = source_line(report, "一、主要做法")
+    assert line.startswith("<b>静海区</b> · 县区本级 · 2023年报告") and "fresh_18" not in line
+    assert "静海区（2023）" in corpus_summary([report])
+    assert "<b>静海区</b> · 县区本级" in towns_messages([report], {report.source: 2})[0]
 
 
 def test_a_report_shown_for_a_county_it_may_be_in_says_so(tmp_path):
