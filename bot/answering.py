@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from retrieval import Hit, SearchResult, follow_up, is_traditional
+from retrieval import Hit, Query, SearchResult, asks_for_reports, follow_up, is_traditional
 
 from .querylog import LoggedQuestion, QueryLog
-from .render import PAGE_SIZE, SIMPLIFIED, TRADITIONAL, answer_html, no_hits_html
+from .render import PAGE_SIZE, SIMPLIFIED, TRADITIONAL, answer_html, no_hits_html, reports_html
 from .service import SearchService
 
 
@@ -36,6 +36,15 @@ def _render(service: SearchService, result: SearchResult, script: str, page: int
     return answer_html(
         result, [_highlights(service, result, hit) for hit in result.hits], script, page
     )
+
+
+def _listing(service: SearchService, query: Query, script: str) -> tuple[str, int]:
+    """Which reports there are where a question asks (有哪些镇的报告, 湖北有哪些镇), and
+    how many."""
+    index = service.index
+    reports = [index.corpus.reports[i] for i in index.reports_named(query)]
+    where = "".join([*query.places, *(f"{y}年" for y in query.years)])
+    return reports_html(reports, index.corpus.passage_counts(), where, script), len(reports)
 
 
 def _highlights(service: SearchService, result: SearchResult, hit: Hit) -> list[str]:
@@ -77,6 +86,9 @@ async def answer_question(
     latency_ms = (time.perf_counter() - started) * 1000
     script = script_of(question)
     query = result.query
+    listing = _listing(service, query, script) if asks_for_reports(query) else None
+    if listing is not None:  # a list of reports, not passages: no pages, no votes
+        result = SearchResult(query, (), 0)
     question_id = await qlog.record_question(
         chat_id=chat_id,
         chat_type=chat_type,
@@ -87,11 +99,12 @@ async def answer_question(
         filters={name: list(values) for name, values in query.filters().items()},
         hit_ids=[h.passage.id for h in result.hits],
         scores=[h.score for h in result.hits],
-        hit_count=result.total,
+        hit_count=listing[1] if listing else result.total,  # a listing: reports listed
         latency_ms=latency_ms,
         source=source,
     )
-    return Answer(_render(service, result, script, 0), result, question_id, 0)
+    html = listing[0] if listing else _render(service, result, script, 0)
+    return Answer(html, result, question_id, 0)
 
 
 async def answer_page(service: SearchService, logged: LoggedQuestion, page: int) -> Answer:

@@ -95,7 +95,7 @@ class LoggedQuestion:
     question: str
     effective: str
     script: str
-    hit_count: int  # relevant passages it found (0: nothing)
+    hit_count: int  # relevant passages it found (0: nothing); a listing: reports listed
 
 
 @dataclass(frozen=True)

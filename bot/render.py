@@ -233,14 +233,31 @@ def towns_messages(
             return [f"没有找到“{html.escape(where)}”的报告。发送 /towns 查看全部县区。"]
         head = f"“{html.escape(where)}”共有 {len(chosen)} 份报告："
         return split_lines([head, *(_report_line(r, passage_counts) for r in chosen)])
+    return _listing(reports, passage_counts, "语料中")
+
+
+def reports_html(
+    reports: Sequence[Report], passage_counts: dict[str, int], where: str, script: str
+) -> str:
+    """The answer to 有哪些镇的报告, 湖北有哪些镇, 2024年有哪些报告: the reports in the places
+    and years named (`where`, empty for none), listed as /towns lists them, in one message."""
+    if not reports:
+        return in_script(f"语料中没有{html.escape(where)}的报告。发送 /towns 查看全部。", script)
+    messages = _listing(reports, passage_counts, html.escape(where) or "语料中")
+    more = "\n……发送 /towns 查看全部。" if len(messages) > 1 else ""
+    return in_script(messages[0] + more, script)
+
+
+def _listing(reports: Sequence[Report], passage_counts: dict[str, int], where: str) -> list[str]:
+    """Every report, or with many a summary by county, under `where`共有 N 份报告."""
     if len(reports) <= TOWNS_LISTED:
-        head = f"语料中共有 {len(reports)} 份报告："
+        head = f"{where}共有 {len(reports)} 份报告："
         return split_lines([head, *(_report_line(r, passage_counts) for r in reports)])
     by_county: dict[tuple[str, str], int] = {}
     for r in reports:
         key = (r.province or "", r.county or "县区不详")
         by_county[key] = by_county.get(key, 0) + 1
-    lines = [f"语料中共有 {len(reports)} 份报告，来自 {len(by_county)} 个县区："]
+    lines = [f"{where}共有 {len(reports)} 份报告，来自 {len(by_county)} 个县区："]
     for (province, county), n in sorted(by_county.items()):
         where_ = f"{html.escape(county)}（{html.escape(province)}）" if province else county
         lines.append(f"• {where_}：{n} 份")

@@ -5,7 +5,7 @@ from .build import build_index
 from .corpus import Corpus, load_corpus, parse_report
 from .index import Index, SearchResult
 from .models import Hit, Passage, Query, Report, SkippedFile
-from .query import follow_up
+from .query import asks_for_reports, follow_up
 from .reports import ReportTable
 from .text import TextPipeline, default_pipeline, is_traditional, to_simplified, to_traditional
 
@@ -22,6 +22,7 @@ __all__ = [
     "SkippedFile",
     "SparseBM25",
     "TextPipeline",
+    "asks_for_reports",
     "build_index",
     "default_pipeline",
     "follow_up",

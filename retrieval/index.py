@@ -131,6 +131,17 @@ class Index:
             mask &= np.logical_or.reduce([self._reports_in(region) for region in query.regions])
         return mask
 
+    def reports_named(self, query: Query) -> list[int]:
+        """The reports in the places and years a question names (every report when it
+        names none): what 湖北有哪些镇 or 2024年有哪些报告 lists."""
+        allowed = self._allowed_reports(query)
+        years = set(query.years)
+        return [
+            i
+            for i in range(len(self.corpus.reports))
+            if (allowed is None or allowed[i]) and (not years or int(self._year_of[i]) in years)
+        ]
+
     def _reports_in(self, region: str) -> np.ndarray:
         """Mask of the reports in a province or prefecture; computed once per region (a
         memo, the index itself never changes)."""

@@ -30,6 +30,13 @@ _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有
 
 # 咋 and 啥 ask (how, what) in every word jieba makes of them: 咋搞, 咋干, 干啥, 啥样
 _COLLOQUIAL_ASKING = re.compile("[咋啥]")
+# 报告, the kinds of towns and the words that count or collect reports: a question of these
+# alone that asks for reports or which towns (有哪些镇的报告, 收录了哪些报告, 湖北有哪些镇,
+# 一共几个街道) asks which reports there are, as /towns answers
+_REPORT_WORDS = frozenset(
+    {"报告", "年度报告", "工作报告", "收录", "一共", "总共", "共有", "乡镇", "街道", "镇", "乡"}
+)
+_WHICH_TOWNS = re.compile(r"(?:哪些|哪几个|几个|多少个|几份|多少份)(?:乡镇|镇|乡|街道|报告)")
 # A question's clauses (what punctuation or a space ends), and what makes one ask something.
 _CLAUSE = re.compile(r"([^，。！？：；,.!?:;\s]+)([，。！？：；,.!?:;\s]*)")
 _ASKS = re.compile(
@@ -369,6 +376,17 @@ def parse_question(
         unknown_places=tuple(dict.fromkeys(unknown)),
         regions=tuple(dict.fromkeys(regions)),
     )
+
+
+def asks_for_reports(query: Query) -> bool:
+    """Whether a question asks which reports (towns) there are, in the places and years it
+    names, rather than what they did: it has no content word but 报告, kinds of towns and
+    words that count (`_REPORT_WORDS`), and names 报告 or asks which towns (`_WHICH_TOWNS`;
+    in the words as asked: the topic has lost 哪些乡镇 as framing)."""
+    heads = {group[-1][0] for group in query.groups}
+    if not heads <= _REPORT_WORDS:
+        return False
+    return "报告" in heads or bool(_WHICH_TOWNS.search(normalize(query.text)))
 
 
 def follow_up(previous: Query, reply: Query) -> str | None:

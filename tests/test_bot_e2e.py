@@ -256,6 +256,21 @@ async def test_towns_lists_reports(bot, fake):
     assert "<b>潭灣鎮</b> · 辰溪县 · 2024年 · 14 段" in answer["text"]
 
 
+async def test_asking_which_reports_there_are_lists_them(bot, fake, settings):
+    """有哪些镇的报告 searched passages holding 报告; 湖北有哪些镇 was asked what about. Both
+    list the reports, as /towns does, in the places named, with no paging buttons."""
+    fake.send_text("湖北有哪些镇的报告？", chat_id=STAFF, user_id=STAFF)
+    (answer,) = await fake.wait_for()
+    assert answer["text"].startswith("湖北省共有 1 份报告：")
+    assert "<b>保安镇</b> · 大冶市 · 2023年 · 21 段" in answer["text"]
+    assert buttons(answer) == []
+    fake.send_text("都有哪些鄉鎮", chat_id=STAFF, user_id=STAFF)
+    answer = (await fake.wait_for(count=2))[1]
+    assert answer["text"].startswith("語料中共有 5 份報告：")  # in the asker's script
+    logged = rows(settings, "SELECT hit_count, top_ids FROM questions ORDER BY id")
+    assert [tuple(r) for r in logged] == [(1, "[]"), (5, "[]")]  # reports listed, no passages
+
+
 async def test_admin_stats(bot, fake):
     fake.send_text("明天会下雨吗", chat_id=STAFF, user_id=STAFF)
     await fake.wait_for()

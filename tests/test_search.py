@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from retrieval import follow_up, to_simplified
+from retrieval import asks_for_reports, follow_up, to_simplified
 
 from .conftest import ROOT, dev_questions, towns_index
 
@@ -225,3 +225,27 @@ def test_a_short_year_in_a_follow_up_keeps_the_topic(seed_index):
     short = follow_up(previous, seed_index.parse("那24年的呢"))
     full = follow_up(previous, seed_index.parse("2024年的呢"))
     assert short == full == "峰灵镇 2024年 法律明白人"
+
+
+@pytest.mark.parametrize(
+    ("question", "listing", "named"),
+    [
+        ("有哪些镇的报告", True, 5),
+        ("收录了哪些报告？", True, 5),
+        ("湖北有哪些镇", True, 1),
+        ("大冶市的报告有哪些", True, 1),
+        ("2024年有哪些镇的报告", True, 2),
+        ("都有哪些乡镇", True, 5),
+        ("一共几个街道", True, 5),
+        ("哪些镇做了普法", False, 5),
+        ("王团镇有几个村", False, 1),
+        ("王团镇", False, 1),
+        ("报告里怎么写调解", False, 5),
+    ],
+)
+def test_a_question_asking_which_reports_there_are(seed_index, question, listing, named):
+    """Asking which reports or towns there are (in a place or year) is a listing, not a
+    search for passages holding 报告; asking what they did is a search."""
+    query = seed_index.parse(question)
+    assert asks_for_reports(query) is listing
+    assert len(seed_index.reports_named(query)) == named
