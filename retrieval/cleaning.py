@@ -24,6 +24,11 @@ _NOISE_LINE = re.compile(
 # a page's date with its weekday (天津市静海区人民政府 2019年12月3日星期二): the day it was
 # saved, in a short line, never a report's
 _TODAY = re.compile(r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期[一二三四五六日天]")
+# a PDF's page number, printed between two pages' text: — 2 —, - 3 -, 第 2 页 共 5 页, 2/5
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–·]+\s*\d{1,3}\s*[-—–·]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|共\s*\d{1,3}\s*页\s*[,，/]?\s*第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 # a breadcrumb without its 当前位置 (7首页 > 政务公开 > 年度报告, 市司法局>专题专栏>…)
 _CRUMB = re.compile(r"[>›»]")
 _SENTENCE_MARK = re.compile(r"[。,，;；!！?？:：]")
@@ -89,7 +94,7 @@ def is_noise(line: str) -> bool:
     alone = norm.strip()
     if len(alone) == 1:
         return alone not in _NUMERALS
-    if len(alone) <= 40 and _TODAY.search(alone):
+    if len(alone) <= 40 and (_TODAY.search(alone) or _PAGE_NUMBER.match(alone)):
         return True
     return len(_CRUMB.findall(alone)) >= 2 and not _SENTENCE_MARK.search(alone)
 

@@ -83,6 +83,20 @@ def test_pdf_with_a_text_layer_reads_like_the_text(tmp_path: Path):
     assert len(loaded.passages) >= 8
 
 
+def test_a_pdfs_page_numbers_are_not_report_text(tmp_path: Path):
+    """A PDF prints its page number between two pages' text (— 2 —, 第 2 页 共 5 页); it
+    was kept inside a passage, in the middle of a sentence broken by the page."""
+    lines = _lines(WANGTUAN)
+    numbered = [*lines[:6], "— 1 —", *lines[6:12], "第 2 页 共 5 页", *lines[12:], "- 3 -"]
+    files = {"plain.pdf": text_pdf(lines), "numbered.pdf": text_pdf(numbered)}
+    _, skipped, loaded = _load(tmp_path, files)
+    assert not skipped
+    by_source: dict[str, list[str]] = {}
+    for passage in loaded.passages:
+        by_source.setdefault(passage.source, []).append(passage.text)
+    assert by_source["numbered.pdf"] == by_source["plain.pdf"]
+
+
 def test_scanned_pdf_is_skipped_with_what_to_do(tmp_path: Path):
     reports, skipped, _ = _load(
         tmp_path, {"scan.pdf": scanned_pdf(), "wangtuan.pdf": text_pdf(_lines(WANGTUAN))}
