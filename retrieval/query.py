@@ -9,7 +9,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import related
-from .gazetteer import ANY_TOWN, county_spellings, gazetteer, region_spellings, town_spellings
+from .gazetteer import (
+    ANY_TOWN,
+    TOWN_SUFFIXES,
+    county_spellings,
+    gazetteer,
+    region_spellings,
+    town_spellings,
+)
 from .models import Query
 from .text import TextPipeline, normalize
 
@@ -34,9 +41,11 @@ _COLLOQUIAL_ASKING = re.compile("[咋啥]")
 # alone that asks for reports or which towns (有哪些镇的报告, 收录了哪些报告, 湖北有哪些镇,
 # 一共几个街道) asks which reports there are, as /towns answers
 _REPORT_WORDS = frozenset(
-    {"报告", "年度报告", "工作报告", "收录", "一共", "总共", "共有", "乡镇", "街道", "镇", "乡"}
+    {"报告", "年度报告", "工作报告", "收录", "一共", "总共", "共有", ANY_TOWN, *TOWN_SUFFIXES}
 )
-_WHICH_TOWNS = re.compile(r"(?:哪些|哪几个|几个|多少个|几份|多少份)(?:乡镇|镇|乡|街道|报告)")
+_WHICH_TOWNS = re.compile(
+    "(?:哪些|哪几个|几个|多少个|几份|多少份)(?:报告|" + "|".join((ANY_TOWN, *TOWN_SUFFIXES)) + ")"
+)
 # A question's clauses (what punctuation or a space ends), and what makes one ask something.
 _CLAUSE = re.compile(r"([^，。！？：；,.!?:;\s]+)([，。！？：；,.!?:;\s]*)")
 _ASKS = re.compile(
