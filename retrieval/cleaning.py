@@ -54,15 +54,14 @@ _DATE_ALONE = r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|20\d\d[-./]\d{1,2}
 _TITLE_WORDS = re.compile(r"报告|总结|情况|述法")
 _SENTENCE_END = re.compile(r"[。:：;；!！?？]\s*$")
 # Signature block at the end: the issuing body and a date, each alone on its line.
-_SIGNATURE_LINE = re.compile(
-    r"^(?:[\u4e00-\u9fff()（）]{2,30}(?:人民政府|政府|党委|委员会|办公室|司法所)"
-    rf"|{_DATE_ALONE})$"
-)
+# How the body issuing a report ends its name: 人民政府, 党委, 党工委, 街道办事处, 司法所
+_ISSUER = "政府|党委|党工委|委员会|办事处|办公室|司法所"
+_SIGNATURE_LINE = re.compile(rf"^(?:[\u4e00-\u9fff()（）]{{2,30}}(?:{_ISSUER})|{_DATE_ALONE})$")
 _DATE_LINE = re.compile(rf"^\s*(?:{_DATE_ALONE})(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?\s*$")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．是]|[(（]|\d{1,2}\s*[、.．)）])")
-_ISSUER_END = re.compile(r"(?:人民政府|委员会|党委|党工委|办事处)$")
+_ISSUER_END = re.compile(rf"(?:{_ISSUER})$")
 _NUMERALS = set("一二三四五六七八九十0123456789")
 _META_PAIR = re.compile(r"(发布时间|信息来源)\s*[:：]")
 
