@@ -40,12 +40,15 @@ _META_LABELS = (
     "公文生成日期 更新时间 更新日期 日期 时间 信息来源 文章来源 稿件来源 来源 作者 发布者 "
     "发布人 发布机构 发文机构 发布单位 所属机构 文号 发文字号 备注/文号 索引号 "
     "主题分类 体裁分类 信息类别 主题词 关键词 有效性 是否有效 效力状态 公文时效 公开方式 "
-    "公开形式 公开范围 公开时限 内容概述 标题 名称 原文"
+    "公开形式 公开范围 公开时限 内容概述 标题 名称 原文 "
+    # an official document's own (GB/T 9704): 签发人 above the title, 抄送 at the end
+    "签发人 抄送 抄报 联系人 联系电话"
 ).split()
 _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in _META_LABELS)
-# A label ends with a colon (anywhere in a report), or, above the report, with a table
-# cell's bar or in brackets (a table of the report's own, `| 时间 | 地点 |`, stays text)
-_META_LINE = re.compile(rf"^[\s\-•·*|]*(?:{_LABEL})\s*[:：]")
+# A label (after a bullet, a bar or an opening bracket) ends with a colon (anywhere in a
+# report), or, above the report, with a table cell's bar or in brackets (a table of the
+# report's own, `| 时间 | 地点 |`, stays text)
+_META_LINE = re.compile(rf"^[\s\-•·*|(]*(?:{_LABEL})\s*[:：]")
 _META_CELL = re.compile(rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*\|)")
 _LABEL_ONLY = re.compile(_META_LINE.pattern + r"\s*$")  # `• 发文字号:`, its value below
 _TITLE_LABEL = re.compile(r"^[\s\-•·*|]*[\[【]?\s*(?:标\s*题|名\s*称)\s*[\]】]?\s*[:：|]\s*")
@@ -57,6 +60,9 @@ _SENTENCE_END = re.compile(r"[。:：;；!！?？]\s*$")
 # How the body issuing a report ends its name: 人民政府, 党委, 党工委, 街道办事处, 司法所
 _ISSUER = "政府|党委|党工委|委员会|办事处|办公室|司法所"
 _SIGNATURE_LINE = re.compile(rf"^(?:[\u4e00-\u9fff()（）]{{2,30}}(?:{_ISSUER})|{_DATE_ALONE})$")
+# an official document's last line (GB/T 9704's 印发机关和印发日期), the printing office and
+# day: 同心县王团镇党政办公室 2025年2月10日印发
+_PRINTED_LINE = re.compile(rf"^[\u4e00-\u9fff()（）]{{2,30}}\s*(?:{_DATE_ALONE})\s*印发$")
 _DATE_LINE = re.compile(rf"^\s*(?:{_DATE_ALONE})(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?\s*$")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
@@ -94,6 +100,8 @@ def is_noise(line: str) -> bool:
     if len(alone) == 1:
         return alone not in _NUMERALS
     if len(alone) <= 40 and (_TODAY.search(alone) or _PAGE_NUMBER.match(alone)):
+        return True
+    if _PRINTED_LINE.match(alone):
         return True
     return len(_CRUMB.findall(alone)) >= 2 and not _SENTENCE_MARK.search(alone)
 

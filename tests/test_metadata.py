@@ -315,6 +315,25 @@ def test_a_title_starting_with_a_numeral_or_a_year_is_a_title(title):
     assert heading.title is None
 
 
+def test_an_official_documents_own_parts_are_not_report_text():
+    """A report sent as a Word or PDF document has GB/T 9704's parts: 签发人 above the
+    title, the addressee, and after the signature 抄送 and the printing office's line.
+    Only the report's text makes passages; the title is found under 签发人."""
+    body = _seed("002_1113006dcd718aa6.txt").split("\n", 1)[1]
+    document = (
+        "签发人：马明\n同心县王团镇人民政府\n关于2024年法治政府建设情况的报告\n"
+        + body
+        + "\n同心县王团镇人民政府\n2025年2月10日\n（联系人：马明，联系电话：0953-1234567）\n"
+        "抄送：县委依法治县办，县司法局。\n同心县王团镇党政办公室 2025年2月10日印发\n"
+    )
+    report, passages = parse_report("x.docx", document)
+    assert report.title == "同心县王团镇人民政府关于2024年法治政府建设情况的报告"
+    assert (report.township, report.county, report.year) == ("王团镇", "同心县", 2024)
+    assert report.published == "2025-02-10"
+    _, plain = parse_report("y.txt", body)
+    assert [p.text for p in passages] == [p.text for p in plain]
+
+
 def test_published_and_updated_labels_are_metadata():
     """发表日期, 文章来源 and 更新时间 label a page's metadata as 发布日期 does."""
     body = _seed("002_1113006dcd718aa6.txt")
