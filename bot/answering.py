@@ -38,7 +38,7 @@ def _render(service: SearchService, result: SearchResult, script: str, page: int
     )
 
 
-def _listing(service: SearchService, query: Query, script: str) -> tuple[str, int]:
+def _reports_listed(service: SearchService, query: Query, script: str) -> tuple[str, int]:
     """Which reports there are where a question asks (有哪些镇的报告, 湖北有哪些镇), and
     how many."""
     index = service.index
@@ -86,7 +86,7 @@ async def answer_question(
     latency_ms = (time.perf_counter() - started) * 1000
     script = script_of(question)
     query = result.query
-    listing = _listing(service, query, script) if asks_for_reports(query) else None
+    listing = _reports_listed(service, query, script) if asks_for_reports(query) else None
     if listing is not None:  # a list of reports, not passages: no pages, no votes
         result = SearchResult(query, (), 0)
     question_id = await qlog.record_question(
