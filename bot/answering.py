@@ -32,7 +32,8 @@ def _render(service: SearchService, result: SearchResult, script: str, page: int
     if not result.hits:
         index = service.index
         shorter = index.words_that_find(result.query)
-        return no_hits_html(result.query, index.corpus.reports, script, shorter)
+        elsewhere = index.found_elsewhere(result.query)
+        return no_hits_html(result.query, index.corpus.reports, script, shorter, elsewhere)
     return answer_html(
         result, [_highlights(service, result, hit) for hit in result.hits], script, page
     )

@@ -138,12 +138,17 @@ NOTHING_TO_LOOK_UP = (
 
 
 def no_hits_html(
-    query: Query, reports: ReportTable, script: str, shorter: Sequence[tuple[str, int]] = ()
+    query: Query,
+    reports: ReportTable,
+    script: str,
+    shorter: Sequence[tuple[str, int]] = (),
+    elsewhere: tuple[int, Sequence[str]] = (0, ()),
 ) -> str:
     """Say plainly that nothing was found, what the corpus holds, and what to try; or,
     when the message holds nothing to look up (谢谢, 你好, 在吗), how to ask. `shorter`:
     words of the question that find passages alone, with how many (`Index.words_that_find`),
-    suggested before anything else."""
+    suggested before anything else; `elsewhere`: what the question finds without the places
+    and years it names, and in which towns (`Index.found_elsewhere`)."""
     if not (query.terms or query.names_place or query.years):
         return in_script(NOTHING_TO_LOOK_UP, script)
     known_towns = set(reports.column("township_simplified"))  # one column, not every report
@@ -165,9 +170,14 @@ def no_hits_html(
     if shorter:
         asks = "、".join(f"“{html.escape(word)}”（{n} 段）" for word, n in shorter)
         lines.append(f"只问问题里的关键词能找到：{asks}，可以从这里开始。")
-    elif query.names_place or query.years:
+    if elsewhere[0]:
+        towns = html.escape("、".join(elsewhere[1])) + ("等" if len(elsewhere[1]) >= 3 else "")
+        lines.append(
+            f"不限乡镇和年份能找到 {elsewhere[0]} 段（{towns}），去掉镇名或年份再问一次即可。"
+        )
+    elif not shorter and (query.names_place or query.years):
         lines.append("可以去掉镇名或年份再问一次，看看其他乡镇的做法。")
-    else:
+    elif not shorter:
         lines.append("可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。")
     return in_script("\n".join(lines), script)
 

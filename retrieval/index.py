@@ -208,6 +208,19 @@ class Index:
         found.sort(key=lambda f: -f[0])
         return tuple((token, total) for _, token, total in found[:limit])
 
+    def found_elsewhere(self, query: Query, towns: int = 3) -> tuple[int, tuple[str, ...]]:
+        """For a question naming places or years that found nothing there: how many
+        relevant passages it finds without them, and the first towns they come from
+        (殷祖镇有没有法律顾问: 29, 安稳镇、留下街道、王团镇); (0, ()) when none."""
+        if not (query.names_place or query.years):
+            return 0, ()
+        anywhere = replace(query, **{name: () for name in query.filters()})
+        result = self.search(anywhere, top_k=towns * PER_REPORT)
+        if not result.hits or result.tentative:
+            return 0, ()
+        names = dict.fromkeys(hit.report.name for hit in result.hits)
+        return result.total, tuple(names)[:towns]
+
     def _relevant(
         self, query: Query, distinct: list[str], presence: np.ndarray, allowed: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -26,6 +26,7 @@ async def test_console_session(tmp_path):
         "今天天气怎么样",
         "王团镇2024年干了啥",  # a new question: 天气 found nothing anywhere to follow up
         "普法节目放到村里春晚上演",
+        "王团镇的执法记录仪",  # none in 王团镇's report: where else there is
     ]
     stdin = io.StringIO("\n".join([*asked, "/towns", "/quit", ""]))
     stdout = io.StringIO()
@@ -36,6 +37,7 @@ async def test_console_session(tmp_path):
     assert "没有找到与“今天天气怎么样”相关的内容" in out
     assert "请说说想了解王团镇2024年哪方面的做法" in out and "王团镇 2024年 今天" not in out
     assert "只问问题里的关键词能找到：“普法”（42 段）" in out  # words that would find
+    assert "不限乡镇和年份能找到 1 段（潭湾镇），去掉镇名或年份再问一次即可。" in out
     assert "共有 5 份报告" in out
     db = sqlite3.connect(tmp_path / "q.sqlite3")
     logged = db.execute("SELECT question, effective, chat_type FROM questions").fetchall()

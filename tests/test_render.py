@@ -91,6 +91,19 @@ def test_a_province_with_no_report_is_named_in_the_no_hits_message(seed_index):
     assert "语料中没有黑龙江的报告" in message
 
 
+def test_a_town_without_the_topic_is_told_how_much_other_towns_have(seed_index):
+    """王团镇's report says nothing of 首违不罚; the answer says so and how many passages
+    (and from which towns) the question finds without the town, not only "去掉镇名"."""
+    query = seed_index.parse("王团镇首违不罚")
+    assert seed_index.search(query).hits == ()
+    elsewhere = seed_index.found_elsewhere(query)
+    assert elsewhere[0] >= 1 and "峰灵镇" in elsewhere[1]
+    message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED, (), elsewhere)
+    assert f"不限乡镇和年份能找到 {elsewhere[0]} 段（峰灵镇）" in message  # one town: no 等
+    assert seed_index.found_elsewhere(seed_index.parse("明天会下雨吗")) == (0, ())
+    assert seed_index.found_elsewhere(seed_index.parse("王团镇明天会下雨吗")) == (0, ())
+
+
 def test_no_hits_for_missing_year(seed_index):
     message = no_hits_html(seed_index.parse("2019年普法"), seed_index.corpus.reports, SIMPLIFIED)
     assert "语料中没有 2019 年的报告" in message
