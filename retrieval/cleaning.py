@@ -50,6 +50,7 @@ _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in _META_LABELS)
 # report's own, `| 时间 | 地点 |`, stays text)
 _META_LINE = re.compile(rf"^[\s\-•·*|(]*(?:{_LABEL})\s*[:：]")
 _META_CELL = re.compile(rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*\|)")
+_LABELLED = re.compile(rf"(?:{_LABEL})\s*[:：]")  # a label anywhere in a line
 _LABEL_ONLY = re.compile(_META_LINE.pattern + r"\s*$")  # `• 发文字号:`, its value below
 _TITLE_LABEL = re.compile(r"^[\s\-•·*|]*[\[【]?\s*(?:标\s*题|名\s*称)\s*[\]】]?\s*[:：|]\s*")
 # A date alone on a line (a page's date above the report, a signature's below it)
@@ -233,12 +234,13 @@ def _labelled_title(line: str) -> str | None:
 
 
 def _is_meta(line: str, before_body: bool) -> bool:
-    """A metadata line: a label and its value (`_META_LINE`), a line such as
-    `发布时间:2025-04-11 信息来源:辰溪县潭湾镇` with the pair anywhere in it, or, above the
-    report, a site's table row (`_META_CELL`) or a date alone."""
+    """A metadata line: a label and its value (`_META_LINE`), a short line such as
+    `发布时间:2025-04-11 信息来源:辰溪县潭湾镇` with the pair anywhere in it, or with two
+    labels anywhere (浏览:5072次 时间:2022-12-07 来源:本站), or, above the report, a site's
+    table row (`_META_CELL`) or a date alone."""
     norm = normalize(line)
     if _META_LINE.match(norm):
         return True
-    if len(norm) < 80 and _META_PAIR.search(norm):
+    if len(norm) < 80 and (_META_PAIR.search(norm) or len(_LABELLED.findall(norm)) >= 2):
         return True
     return before_body and bool(_META_CELL.match(norm) or _DATE_LINE.match(norm))

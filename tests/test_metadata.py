@@ -335,11 +335,13 @@ def test_an_official_documents_own_parts_are_not_report_text():
 
 
 def test_published_and_updated_labels_are_metadata():
-    """发表日期, 文章来源 and 更新时间 label a page's metadata as 发布日期 does."""
+    """发表日期, 文章来源 and 更新时间 label a page's metadata as 发布日期 does; a short
+    line with two labels is metadata wherever they stand."""
     body = _seed("002_1113006dcd718aa6.txt")
     for line, published in (
         ("发表日期:2025-01-23    文章来源:同心县王团镇人民政府", "2025-01-23"),
         ("文章来源:司法局 更新时间:2025/03/29 11:30:01", "2025-03-29"),
+        ("浏览:5072次 时间:2025-03-07 来源:本站", "2025-03-07"),  # two labels, not first
     ):
         title, rest = body.split("\n", 1)
         report, passages = parse_report("x.txt", f"{title}\n{line}\n{rest}")
