@@ -139,6 +139,11 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except UnreadableReport as exc:
         await message.reply_text(f"❌ 无法读取 {name}：{exc}。没有保存。", do_quote=True)
         return
+    same = next((r for r in index.corpus.reports if r.digest == report.digest), None)
+    if same is not None and same.source != name:  # the corpus would skip it (corpus.Repeats)
+        text = f"ℹ️ {name} 与已有的 {same.source}（{same.name}）内容相同，不必再添加。没有保存。"
+        await message.reply_text(text, do_quote=True)
+        return
     token = secrets.token_hex(6)
     _pending(context)[token] = pending
     confirm = "确认替换" if replaces is not None else "确认添加"

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from .bm25 import BM25Params
-from .corpus import CATALOG, Corpus, Origin, parse_report, read_catalog
+from .corpus import CATALOG, Corpus, Origin, Repeats, parse_report, read_catalog
 from .index import Index
 from .models import Report, SkippedFile
 from .paths import CACHE_ROOT, DATA_DIR
@@ -230,9 +230,13 @@ def merge(
     postings, tables = PostingsBuilder(spill_to), TableBuilder(spill_to)
     reports: list[Report] = []
     errors = list(skipped)
+    repeats = Repeats()
     for entry in entries:
         if entry.report is None:
             errors.append(SkippedFile(entry.source, entry.error or "无法读取"))
+            continue
+        if repeat := repeats.skip(entry.report):
+            errors.append(repeat)
             continue
         postings.add(entry.vocab, entry.token_ids, entry.lengths)
         tables.add(entry.table)
@@ -411,7 +415,8 @@ def update_index(
     pipeline = old.pipeline
     before = set(old.corpus.origin.files)
     position = {source: j for j, source in enumerate(old.corpus.reports.column("source"))}
-    reasons = {s.source: s for s in old.corpus.skipped}
+    # a copy of another file is skipped only while that file is there: taken anew
+    reasons = {s.source: s for s in old.corpus.skipped if s.repeats is None}
     known = position.keys() | reasons.keys()
     fresh = [f for f in files if (f.source, f.key) not in before or f.source not in known]
     entries = {e.source: e for e in _entries(fresh, cache, pipeline, workers, nice)}

@@ -31,6 +31,24 @@ class Origin:
     files: tuple[tuple[str, str], ...]  # (file name, its key), in file-name order
 
 
+class Repeats:
+    """Reports taken so far, by content: a second file with a report's very text (a copy
+    saved under another name) is skipped with the reason, so no passage shows twice."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}
+
+    def skip(self, report: Report) -> SkippedFile | None:
+        """Why `report` is skipped (it repeats an earlier file), or None to take it."""
+        if not report.digest:
+            return None
+        first = self._first.setdefault(report.digest, report.source)
+        if first == report.source:
+            return None
+        reason = f"与 {first} 内容相同，已跳过（同一份报告只收一次）"
+        return SkippedFile(report.source, reason, repeats=first)
+
+
 @dataclass(frozen=True)
 class Corpus:
     """Reports in file-name order, their passages in reading order, and what was skipped."""
@@ -119,11 +137,15 @@ def load_corpus(corpus: Path) -> Corpus:
     reports: list[Report] = []
     passages: list[Passage] = []
     skipped = [SkippedFile(CATALOG, p) for p in problems]
+    repeats = Repeats()
     for path in corpus_files(corpus):
         try:
             report, found = parse_report(path.name, read_report_text(path), catalog.get(path.name))
         except UnreadableReport as exc:
             skipped.append(SkippedFile(path.name, str(exc)))
+            continue
+        if repeat := repeats.skip(report):
+            skipped.append(repeat)
             continue
         reports.append(report)
         passages.extend(found)

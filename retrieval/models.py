@@ -57,6 +57,7 @@ class SkippedFile:
 
     source: str
     reason: str
+    repeats: str | None = None  # the file it repeats word for word (`corpus.Repeats`)
 
 
 @dataclass(frozen=True)

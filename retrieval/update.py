@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .bm25 import BM25Params, SparseBM25
-from .corpus import Corpus, Origin
+from .corpus import Corpus, Origin, Repeats
 from .index import Index
 from .models import Report, SkippedFile
 from .reports import ReportTable
@@ -47,10 +47,15 @@ def update(
     lengths: list[np.ndarray] = []
     added: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     errors = list(skipped)
+    repeats = Repeats()
     offset = 0
     for kind, value in plan:
         if kind == "skip":
             errors.append(value)
+            continue
+        report = old.corpus.reports[int(value)] if kind == "old" else value.report
+        if repeat := repeats.skip(report):
+            errors.append(repeat)
             continue
         if kind == "old":
             j = int(value)

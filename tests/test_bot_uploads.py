@@ -112,6 +112,16 @@ async def test_a_path_in_the_file_name_is_never_used(bot, fake, settings, tmp_pa
     assert not (tmp_path / "x.txt").exists() and not (settings.corpus_dir.parent / "x.txt").exists()
 
 
+async def test_a_copy_of_a_report_already_there_is_not_added(bot, fake, settings):  # noqa: F811
+    """The corpus would skip a second copy (its passages would show twice): the upload
+    says which report it repeats and saves nothing."""
+    fake.send_document("王团镇副本.txt", WANGTUAN.read_bytes(), chat_id=ADMIN, user_id=ADMIN)
+    (reply,) = await fake.wait_for()
+    assert f"与已有的 {WANGTUAN.name}（王团镇）内容相同" in reply["text"]
+    assert "没有保存" in reply["text"] and not buttons(reply)
+    assert not (settings.corpus_dir / "王团镇副本.txt").exists()
+
+
 async def test_scanned_pdf_upload_says_what_to_do(bot, fake, settings):  # noqa: F811
     fake.send_document("scan.pdf", scanned_pdf(), chat_id=ADMIN, user_id=ADMIN)
     (reply,) = await fake.wait_for()

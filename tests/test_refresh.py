@@ -63,6 +63,28 @@ def test_added_changed_and_removed_reports_as_a_full_build_has_them(corpus_copy,
     assert not any(h.report.township == "青山镇" for h in serving.search("无人机巡查").hits)
 
 
+def test_a_second_copy_of_a_report_is_skipped_with_the_reason(corpus_copy, cache):
+    """The same report saved twice under two names showed every passage twice (首违不罚:
+    峰灵镇, then 峰灵镇 again). The later copy is skipped, saying which file it repeats, in
+    a full build and in an in-place reload alike; removing the first brings the copy in."""
+    serving = build_index(corpus_copy, cache_dir=cache)
+    fengling = corpus_copy / "003_f3bfa6d8f855b377.txt"
+    copy = corpus_copy / "zz_峰灵镇_副本.txt"
+    copy.write_bytes(fengling.read_bytes())
+    refreshed = refresh(serving, corpus_copy, cache)
+    assert refreshed is not None
+    for index in (refreshed.index, build_index(corpus_copy)):
+        assert [h.report.source for h in index.search("首违不罚").hits] == [fengling.name]
+        (skip,) = [s for s in index.corpus.skipped if s.source == copy.name]
+        assert fengling.name in skip.reason and "内容相同" in skip.reason
+    _same_as_full_build(refreshed.index, corpus_copy)
+    fengling.unlink()
+    again = refresh(persist(refreshed, cache), corpus_copy, cache)
+    assert again is not None
+    assert [h.report.source for h in again.index.search("首违不罚").hits] == [copy.name]
+    _same_as_full_build(again.index, corpus_copy)
+
+
 def test_a_refreshed_index_is_kept_for_the_next_start(corpus_copy, cache):
     serving = build_index(corpus_copy, cache_dir=cache)
     _new_report(corpus_copy)
