@@ -122,6 +122,15 @@ def test_help_explains_groups_and_privacy_mode():
     assert "/ask@township_qa_bot" in text and "隐私模式" in text and "私聊" in text
 
 
+def test_the_help_s_listing_examples_list_reports(seed_index):
+    from retrieval import asks_for_reports
+
+    text = help_html("township_qa_bot")
+    for example in ("有哪些镇的报告", "湖北有哪些镇"):
+        assert f"“{example}”" in text
+        assert asks_for_reports(seed_index.parse(example))
+
+
 def test_possibly_relevant_answers_say_so(seed_index):
     weak = seed_index.search("峰灵镇的群众生活安稳吗")
     strong = seed_index.search("峰灵镇流动普法车")
