@@ -29,8 +29,8 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–·]+\s*\d{1,3}\s*[-—–·]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
     r"|共\s*\d{1,3}\s*页\s*[,，/]?\s*第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
-# a breadcrumb without its 当前位置 (7首页 > 政务公开 > 年度报告, 市司法局>专题专栏>…)
-_CRUMB = re.compile(r"[>›»]")
+# a breadcrumb without its 当前位置 (7首页 > 政务公开 > 年度报告, 市司法局>专题专栏>…) has
+# two > (or › ») and no sentence mark
 _SENTENCE_MARK = re.compile(r"[。,，;；!！?？:：]")
 # Labels of the metadata that sites print above a report (their 政府信息公开 tables), in
 # any of the forms pages come in: `来源:…`, `- 发布机构:…` (a list item), `[ 发布机构 ] …`,
@@ -100,11 +100,22 @@ def is_noise(line: str) -> bool:
     alone = norm.strip()
     if len(alone) == 1:
         return alone not in _NUMERALS
-    if len(alone) <= 40 and (_TODAY.search(alone) or _PAGE_NUMBER.match(alone)):
+    return _is_furniture(alone)
+
+
+def _is_furniture(alone: str) -> bool:
+    """Today's date, a page number, a printing line or a bare breadcrumb. Each pattern is
+    tried only on lines that could hold it (cleaning runs on every line of every report)."""
+    if "星期" in alone and len(alone) <= 40 and _TODAY.search(alone):
         return True
-    if _PRINTED_LINE.match(alone):
+    if len(alone) <= 15 and _PAGE_NUMBER.match(alone):
         return True
-    return len(_CRUMB.findall(alone)) >= 2 and not _SENTENCE_MARK.search(alone)
+    if alone.endswith("印发") and _PRINTED_LINE.match(alone):
+        return True
+    if ">" not in alone and "›" not in alone and "»" not in alone:
+        return False
+    crumbs = alone.count(">") + alone.count("›") + alone.count("»")
+    return crumbs >= 2 and not _SENTENCE_MARK.search(alone)
 
 
 def _looks_like_title(line: str) -> bool:
@@ -233,6 +244,11 @@ def _labelled_title(line: str) -> str | None:
     return _WS.sub(" ", named.strip(" |"))
 
 
+def _two_labels(norm: str) -> bool:
+    """Whether a line holds two labels with their colons (tried only with two colons)."""
+    return norm.count(":") + norm.count("：") >= 2 and len(_LABELLED.findall(norm)) >= 2
+
+
 def _is_meta(line: str, before_body: bool) -> bool:
     """A metadata line: a label and its value (`_META_LINE`), a short line such as
     `发布时间:2025-04-11 信息来源:辰溪县潭湾镇` with the pair anywhere in it, or with two
@@ -241,6 +257,6 @@ def _is_meta(line: str, before_body: bool) -> bool:
     norm = normalize(line)
     if _META_LINE.match(norm):
         return True
-    if len(norm) < 80 and (_META_PAIR.search(norm) or len(_LABELLED.findall(norm)) >= 2):
+    if len(norm) < 80 and (_META_PAIR.search(norm) or _two_labels(norm)):
         return True
     return before_body and bool(_META_CELL.match(norm) or _DATE_LINE.match(norm))
