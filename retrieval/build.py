@@ -235,7 +235,7 @@ def merge(
         if entry.report is None:
             errors.append(SkippedFile(entry.source, entry.error or "无法读取"))
             continue
-        if repeat := repeats.skip(entry.report):
+        if repeat := repeats.skip(entry.source, entry.report.digest):
             errors.append(repeat)
             continue
         postings.add(entry.vocab, entry.token_ids, entry.lengths)

@@ -38,15 +38,16 @@ class Repeats:
     def __init__(self) -> None:
         self._first: dict[str, str] = {}
 
-    def skip(self, report: Report) -> SkippedFile | None:
-        """Why `report` is skipped (it repeats an earlier file), or None to take it."""
-        if not report.digest:
+    def skip(self, source: str, digest: str) -> SkippedFile | None:
+        """Why the report of `source` (its text's `digest`) is skipped, as it repeats an
+        earlier file, or None to take it."""
+        if not digest:
             return None
-        first = self._first.setdefault(report.digest, report.source)
-        if first == report.source:
+        first = self._first.setdefault(digest, source)
+        if first == source:
             return None
         reason = f"与 {first} 内容相同，已跳过（同一份报告只收一次）"
-        return SkippedFile(report.source, reason, repeats=first)
+        return SkippedFile(source, reason, repeats=first)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def load_corpus(corpus: Path) -> Corpus:
         except UnreadableReport as exc:
             skipped.append(SkippedFile(path.name, str(exc)))
             continue
-        if repeat := repeats.skip(report):
+        if repeat := repeats.skip(report.source, report.digest):
             skipped.append(repeat)
             continue
         reports.append(report)

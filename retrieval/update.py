@@ -48,13 +48,18 @@ def update(
     added: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     errors = list(skipped)
     repeats = Repeats()
+    # two columns read once: a Report object per old report costs 16 µs (0.8 s at 50,000)
+    sources, digests = old.corpus.reports.column("source"), old.corpus.reports.column("digest")
     offset = 0
     for kind, value in plan:
         if kind == "skip":
             errors.append(value)
             continue
-        report = old.corpus.reports[int(value)] if kind == "old" else value.report
-        if repeat := repeats.skip(report):
+        if kind == "old":
+            source, digest = sources[int(value)], digests[int(value)]
+        else:
+            source, digest = value.report.source, value.report.digest
+        if repeat := repeats.skip(source, digest):
             errors.append(repeat)
             continue
         if kind == "old":
