@@ -132,14 +132,14 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     telegram_file = await context.bot.get_file(doc.file_id)
     data = bytes(await telegram_file.download_as_bytearray())
     index = service_of(context).index
-    replaces = next((r for r in index.corpus.reports if r.source == name), None)
+    replaces = index.corpus.reports.first_where("source", name)
     pending = Pending("add", name, data, {}, replaces)
     try:
         report, passages = await asyncio.to_thread(_read, pending)
     except UnreadableReport as exc:
         await message.reply_text(f"❌ 无法读取 {name}：{exc}。没有保存。", do_quote=True)
         return
-    same = next((r for r in index.corpus.reports if r.digest == report.digest), None)
+    same = index.corpus.reports.first_where("digest", report.digest)
     if same is not None and same.source != name:  # the corpus would skip it (corpus.Repeats)
         text = f"ℹ️ {name} 与已有的 {same.source}（{same.name}）内容相同，不必再添加。没有保存。"
         await message.reply_text(text, do_quote=True)
@@ -234,10 +234,13 @@ async def _apply(context: ContextTypes.DEFAULT_TYPE, pending: Pending) -> str:
         await asyncio.to_thread(add_report, corpus, pending.name, pending.data, pending.stated)
     else:
         await asyncio.to_thread(trash, corpus, pending.name)
-    summary = await service.reload()
+    summary = await service.reload(wait=True)
     if pending.kind == "remove":
         return f"🗑 已将 {pending.name} 移入回收站（语料目录下的 .trash，可移回恢复）。"
-    report = next(r for r in service.index.corpus.reports if r.source == pending.name)
+    report = service.index.corpus.reports.first_where("source", pending.name)
+    if report is None:  # read at the preview, skipped at the reload: say why
+        why = next((s.reason for s in summary.skipped if s.source == pending.name), "原因不明")
+        return f"⚠️ 已保存 {pending.name}，但没有加入语料：{why}"
     counts = service.index.corpus.passage_counts()
     where = " · ".join(str(x) for x in (report.county, report.year and f"{report.year}年") if x)
     verb = "替换" if pending.replaces is not None else "添加"

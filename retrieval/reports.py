@@ -95,6 +95,12 @@ class ReportTable(Sequence[Report]):
             np.array([y or 0 for y in columns["year"]], dtype=np.int32),
         )
 
+    def first_where(self, name: str, value: object) -> Report | None:
+        """The first report whose field `name` is `value`, found in one column (a Report
+        object per report costs 16 µs: 0.8 s at 50,000 reports)."""
+        values = self.column(name)
+        return self[values.index(value)] if value in values else None
+
     def column(self, name: str) -> list:
         """One field of every report, in order, decoded in one pass."""
         if name == "year":

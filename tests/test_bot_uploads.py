@@ -122,6 +122,23 @@ async def test_a_copy_of_a_report_already_there_is_not_added(bot, fake, settings
     assert not (settings.corpus_dir / "王团镇副本.txt").exists()
 
 
+async def test_two_copies_previewed_at_once_add_one_and_say_so(bot, fake, settings):  # noqa: F811
+    """Two copies of a new report previewed before either is confirmed: the first confirmed
+    is added; the other is saved but not read, and its confirmation says why (it said
+    已添加, or failed with StopIteration)."""
+    data = WANGTUAN.read_text("utf-8").replace("王团镇", "韦州镇").encode("utf-8")
+    fake.send_document("zz_韦州镇.txt", data, chat_id=ADMIN, user_id=ADMIN)
+    fake.send_document("aa_韦州镇.txt", data, chat_id=ADMIN, user_id=ADMIN)
+    late, early = sorted(await fake.wait_for(count=2), key=lambda m: "aa_" in m["text"])
+    for n, preview in enumerate((early, late), start=1):
+        ok = next(b for b in buttons(preview) if b.startswith("up:ok:"))
+        fake.press(preview["_result"], ok, user_id=ADMIN)
+        await fake.wait_for("editMessageText", count=n)
+    first, second = fake.sent("editMessageText")
+    assert "已添加：韦州镇" in first["text"]
+    assert "已保存 zz_韦州镇.txt，但没有加入语料：与 aa_韦州镇.txt 内容相同" in second["text"]
+
+
 async def test_scanned_pdf_upload_says_what_to_do(bot, fake, settings):  # noqa: F811
     fake.send_document("scan.pdf", scanned_pdf(), chat_id=ADMIN, user_id=ADMIN)
     (reply,) = await fake.wait_for()

@@ -125,3 +125,22 @@ def test_the_service_reloads_in_place_then_in_a_subprocess(corpus_copy, cache):
         _same_as_full_build(service.index, corpus_copy)
 
     asyncio.run(scenario())
+
+
+async def test_a_reload_may_wait_for_the_one_running(corpus_copy, cache):
+    """/reload during a reload says it is busy; a report an admin confirmed (already on
+    disk) waits for the running reload and is then read, rather than failing."""
+    from bot.service import ReloadBusy
+
+    service = await SearchService.start(corpus_copy, cache)
+    running = asyncio.create_task(service.reload())
+    await asyncio.sleep(0)  # the running reload holds the lock
+    assert service.reloading
+    with pytest.raises(ReloadBusy):
+        await service.reload()
+    _new_report(corpus_copy)  # the running reload may or may not see it yet
+    waited = await service.reload(wait=True)
+    assert running.done()  # it waited for the running one, then reloaded
+    added = [r.source for r in (*running.result().added, *waited.added)]
+    assert added == ["0015_added.txt"]
+    assert service.index.search("无人机巡查").hits[0].report.township == "青山镇"
