@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -87,7 +88,9 @@ async def answer_question(
     latency_ms = (time.perf_counter() - started) * 1000
     script = script_of(question)
     query = result.query
-    listing = _reports_listed(service, query, script) if asks_for_reports(query) else None
+    listing = None
+    if asks_for_reports(query):  # a Report per report listed: off the event loop
+        listing = await asyncio.to_thread(_reports_listed, service, query, script)
     if listing is not None:  # a list of reports, not passages: no pages, no votes
         result = SearchResult(query, (), 0)
     question_id = await qlog.record_question(

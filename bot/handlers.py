@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -151,7 +152,11 @@ async def towns(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/towns [县名]: the reports in the corpus (by county when there are many)."""
     corpus = service_of(context).index.corpus
     where = " ".join(context.args or []).strip()
-    for message in towns_messages(corpus.reports, corpus.passage_counts(), where):
+    # a Report per report (44 ms at 5,000 reports): off the event loop
+    messages = await asyncio.to_thread(
+        towns_messages, corpus.reports, corpus.passage_counts(), where
+    )
+    for message in messages:
         await update.effective_message.reply_html(message)
 
 
