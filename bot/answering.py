@@ -30,6 +30,8 @@ def script_of(text: str) -> str:
 
 
 def _render(service: SearchService, result: SearchResult, script: str, page: int) -> str:
+    """The answer's HTML; with no hits it searches again (`words_that_find`,
+    `found_elsewhere`), so callers run it off the event loop."""
     if not result.hits:
         index = service.index
         shorter = index.words_that_find(result.query)
@@ -107,11 +109,12 @@ async def answer_question(
         latency_ms=latency_ms,
         source=source,
     )
-    html = listing[0] if listing else _render(service, result, script, 0)
+    html = listing[0] if listing else await asyncio.to_thread(_render, service, result, script, 0)
     return Answer(html, result, question_id, 0)
 
 
 async def answer_page(service: SearchService, logged: LoggedQuestion, page: int) -> Answer:
     """Another page of a logged question's results (works across restarts)."""
     result = await service.search(logged.effective, top_k=PAGE_SIZE, offset=page * PAGE_SIZE)
-    return Answer(_render(service, result, logged.script, page), result, logged.id, page)
+    html = await asyncio.to_thread(_render, service, result, logged.script, page)
+    return Answer(html, result, logged.id, page)
