@@ -15,6 +15,7 @@ import dataclasses
 import html
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -201,7 +202,7 @@ async def correct(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return True
 
 
-def _find(reports: tuple[Report, ...], wanted: str) -> list[Report]:
+def _find(reports: Sequence[Report], wanted: str) -> list[Report]:
     exact = [r for r in reports if wanted in (r.source, r.township, r.township_simplified)]
     return exact or [r for r in reports if wanted in (r.township_simplified or "")]
 
@@ -213,7 +214,8 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(NOT_ADMIN, do_quote=True)
         return
     wanted = " ".join(context.args or []).strip()
-    found = _find(service_of(context).index.corpus.reports, wanted) if wanted else []
+    reports = service_of(context).index.corpus.reports  # a Report per report: in a thread
+    found = await asyncio.to_thread(_find, reports, wanted) if wanted else []
     if len(found) != 1:
         names = "、".join(f"{r.township or '?'}（{r.source}）" for r in found[:10])
         hint = f"有多份匹配：{names}。请写文件名。" if found else "没有找到这份报告。"
