@@ -26,6 +26,9 @@ TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
 # The word for townships in general: after 其他, 别的, 有没有 it means "any town". (街道
 # is not: a question that says 街道 wants sub-districts, see query._framing.)
 ANY_TOWN = "乡镇"
+# The words for a kind of township (街道, 乡镇, 镇): in a question they say which reports,
+# not what about (杭州的街道怎么做普法 is about 普法).
+TOWN_KINDS = frozenset((ANY_TOWN, *TOWN_SUFFIXES))
 # What a place's short name leaves off (王团镇 → 王团, 大冶市 → 大冶), longest first.
 TOWN_ENDINGS = ("民族乡", "街道", "苏木", "镇", "乡")
 COUNTY_ENDINGS = ("自治县", "自治旗", "县", "区", "市", "旗")

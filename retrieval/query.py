@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from . import related
 from .gazetteer import (
     ANY_TOWN,
+    TOWN_KINDS,
     TOWN_SUFFIXES,
     county_spellings,
     gazetteer,
@@ -41,7 +42,7 @@ _COLLOQUIAL_ASKING = re.compile("[咋啥]")
 # alone that asks for reports or which towns (有哪些镇的报告, 收录了哪些报告, 湖北有哪些镇,
 # 一共几个街道) asks which reports there are, as /towns answers
 _REPORT_WORDS = frozenset(
-    {"报告", "年度报告", "工作报告", "收录", "一共", "总共", "共有", ANY_TOWN, *TOWN_SUFFIXES}
+    {"报告", "年度报告", "工作报告", "收录", "一共", "总共", "共有", *TOWN_KINDS}
 )
 _WHICH_TOWNS = re.compile(
     "(?:哪些|哪几个|几个|多少个|几份|多少份)(?:报告|" + "|".join((ANY_TOWN, *TOWN_SUFFIXES)) + ")"

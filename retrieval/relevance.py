@@ -7,7 +7,9 @@ evidence against), unless no dictionary knows it, jieba's or ours (a fragment su
 left by a run of single characters; our 八五普法 weighs). A passage is
 
 - **relevant** when it holds at least one content word (the word, or its head: 调解 for
-  人民调解, but not 信用 for 信用卡 or 十九 for 三十九度) and covers at least
+  人民调解, but not 信用 for 信用卡 or 十九 for 三十九度; not a word for a kind of
+  township, 街道 or 乡镇, which says which reports and is in nearly every passage of
+  theirs, unless the question has no other) and covers at least
   `STRONG_COVERAGE` of the content weight (sub-words give partial credit: 调解 covers
   part of 人民调解);
 - **possibly relevant** (shown as 可能相关) when it covers less, but at least
@@ -25,11 +27,12 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .bm25 import SparseBM25
+from .gazetteer import TOWN_KINDS
 from .models import Query
 from .text import TextPipeline
 
@@ -45,6 +48,7 @@ class ContentWord:
     parts: tuple[tuple[str, float, bool], ...]  # (token, share, is head), the word last
     weight: float  # rarity in the corpus; 0 for fragments nobody uses
     specificity: float  # log of corpus frequency over everyday frequency
+    kind: bool = False  # a kind of township (街道, 乡镇): says which reports, not what about
 
 
 def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> list[ContentWord]:
@@ -60,7 +64,9 @@ def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> lis
         known = df > 0 or pipeline.in_dictionary(token)
         weight = bm25.term_weight(token) if known else 0.0
         specificity = math.log((df + 0.5) / corpus_tokens / pipeline.general_share(token))
-        words.append(ContentWord(group, weight, specificity))
+        words.append(ContentWord(group, weight, specificity, token in TOWN_KINDS))
+    if all(w.kind for w in words):  # 街道有哪些 asks about the kind itself
+        words = [replace(w, kind=False) for w in words]
     return words
 
 
@@ -139,7 +145,8 @@ def _verdicts(
                 credit += share * has
                 if head:
                     held |= has
-        whole |= held
+        if not word.kind:
+            whole |= held
         if word.specificity >= DOMAIN_SPECIFICITY:
             domain |= held
         covered += word.weight * np.minimum(credit, 1.0)
