@@ -195,11 +195,12 @@ class Index:
         """For a question that found nothing: its own domain words (`relevance`: 普法, 调解,
         not 县城 or 今天) that find relevant passages asked alone, in the places and years
         it names, with how many; most specific first. What a "not found" reply suggests
-        (把普法节目放到村里的春晚上演: 普法, 76 passages)."""
+        (把普法节目放到村里的春晚上演: 普法, 76 passages); never a kind of township (密云区
+        的街道法律顾问 suggested 街道 alone)."""
         found = []
         for word in content_words(query, self.bm25, self.pipeline):
             token = word.parts[-1][0]
-            if word.specificity < DOMAIN_SPECIFICITY or not self.bm25.frequency(token):
+            if word.kind or word.specificity < DOMAIN_SPECIFICITY or not self.bm25.frequency(token):
                 continue
             alone = replace(self.parse(token), **query.filters())
             result = self.search(alone, top_k=1)

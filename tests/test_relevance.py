@@ -297,14 +297,17 @@ def _beside_wangtuan(tmp_path, town: str):
 def test_a_kind_of_township_says_which_reports_not_what_about(tmp_path):
     """杭州的街道怎么做普法 answered with 杭州's sub-districts' passages that only say 街道:
     街道 is in nearly every passage of a sub-district's report, and it covered more than
-    half of the question's content. It still ranks, but a passage must hold 普法."""
+    half of the question's content, and "not found" advised asking 街道 alone. It still
+    ranks, but a passage must hold 普法."""
     here = "街道党工委高度重视法治政府建设,街道主要负责人每年召开专题会议部署法治工作。"
     there = "街道组织开展普法宣传进社区活动12场,发放普法资料500份。"
     towns = {"杭州市上城区小营街道": here, "杭州市西湖区留下街道": here}
     towns["北京市西城区广安门内街道"] = there
     template = "{town}2024年法治政府建设情况报告\n{body}\n"
     index = towns_index(tmp_path / "corpus", towns, template)
-    assert not index.search("杭州的街道怎么做普法").hits
+    nowhere = index.parse("杭州的街道怎么做普法")
+    assert not index.search(nowhere).hits
+    assert not index.words_that_find(nowhere)  # "ask 街道 alone" is no advice
     elsewhere = index.search("别的街道怎么做普法")
     assert [h.report.township for h in elsewhere.hits] == ["广安门内街道"]
     assert elsewhere.total == 1
