@@ -115,6 +115,10 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
             query_module, "_with_bridging_pairs", lambda groups, weights, *a: (groups, weights)
         ),
         "year = report year only": lambda: _patched(Index, "_in_years", report_year_only),
+        "街道, 乡镇 as topic words (no kinds of township)": lambda: _stacked(
+            _patched(relevance, "TOWN_KINDS", frozenset()),
+            _patched(query_module, "TOWN_KINDS", frozenset()),
+        ),
         "no relevance threshold": lambda: _stacked(
             _patched(relevance, "STRONG_COVERAGE", 0.0),
             _patched(relevance, "WEAK_COVERAGE", 2.0),

@@ -29,6 +29,15 @@ ANY_TOWN = "乡镇"
 # The words for a kind of township (街道, 乡镇, 镇): in a question they say which reports,
 # not what about (杭州的街道怎么做普法 is about 普法).
 TOWN_KINDS = frozenset((ANY_TOWN, *TOWN_SUFFIXES))
+# What a township of each kind is called; 乡镇 is any township but a sub-district.
+_KIND_ENDINGS = {ANY_TOWN: ("镇", "乡", "苏木")}
+
+
+def of_kind(township: str, kind: str) -> bool:
+    """Whether a township is of a kind (小营街道 is a 街道; 王团镇 a 镇 and a 乡镇)."""
+    return bool(township) and township.endswith(_KIND_ENDINGS.get(kind, (kind,)))
+
+
 # What a place's short name leaves off (王团镇 → 王团, 大冶市 → 大冶), longest first.
 TOWN_ENDINGS = ("民族乡", "街道", "苏木", "镇", "乡")
 COUNTY_ENDINGS = ("自治县", "自治旗", "县", "区", "市", "旗")

@@ -214,6 +214,8 @@ def _with_related(
     for n in sorted(range(len(groups)), key=lambda n: frequency(groups[n][-1][0])):
         if room <= 0:
             break
+        if groups[n][-1][0] in TOWN_KINDS:  # which reports, not a topic with neighbours
+            continue
         near[n] = table.near(groups[n][-1][0], keep, min(room, related.PER_WORD))
         taken.update(word for word, _ in near[n])
         room -= len(near[n])

@@ -315,6 +315,21 @@ def test_a_kind_of_township_says_which_reports_not_what_about(tmp_path):
     assert index.search("街道").hits  # the kind alone is what it asks about
 
 
+def test_a_kind_of_township_is_held_by_the_reports_of_that_kind(tmp_path):
+    """街道出面牵线…贷款 wants sub-districts: 保安镇's passage that names a 街道 ranked above
+    中长街道's, which never says the word. A 街道's passages hold 街道 whatever they say."""
+    towns = {
+        "大冶市保安镇": "协调街道商户与银行对接,开展企业贷款政策宣传活动。",
+        "金普新区中长街道": "牵线银行与企业面对面洽谈,开展银企对接活动,帮助企业解决贷款难题。",
+    }
+    template = "{town}2024年法治政府建设情况报告\n{body}\n"
+    index = towns_index(tmp_path / "corpus", towns, template)
+    result = index.search("街道出面牵线让银行和企业谈贷款的活动，哪里办过？")
+    assert result.hits[0].report.township == "中长街道" and "街道" in result.hits[0].matched
+    towns_first = index.search("乡镇怎么牵线银行给企业贷款").hits
+    assert towns_first[0].report.township == "保安镇"  # 乡镇: towns and 乡, not 街道
+
+
 @pytest.mark.parametrize("question", ["桐木漯乡普法怎么做的", "桐木漯普法", "桐木漯瑶族乡普法"])
 def test_an_ethnic_township_is_named_without_its_peoples(tmp_path, question):
     """桐木漯瑶族乡 is 桐木漯乡 or 桐木漯 in speech (1,067 such townships): 桐木漯乡 was no
