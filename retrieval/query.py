@@ -30,6 +30,39 @@ _SHORT_YEAR = re.compile(
     r"(?:^|(?<=[\s，。！？、：；,.!?:;“”\"那在是和与及]))([1-3]\d)(?=年(?![来前后以多左里内间半代级余期]))"
 )
 _DIGIT = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+# Spans of years: 2022到2024年 (and 2022-2024年, 2022至2024年) is three years, 2021年以来 is
+# 2021 and every later year of the corpus, 2023年以前 every earlier one. A span counted
+# back from now (近三年, 这两年, 过去五年) is when, not what, as 去年 and 近年来 are
+# (`data/question_words.txt`): no year of the reports is "now" (they were written after).
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)(20\d\d)\s*(?:年度|年)?\s*(?:-|—|–|~|～|到|至)\s*(20\d\d)\s*(?:年度|年)?(?!\d)"
+)
+_YEAR_ON = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?\s*(以来|以后|之后|起|至今|以前|之前)")
+_YEARS_BACK = re.compile(
+    r"(?:最近|近|这|过去|(?<!提)前)[一二两三四五六七八九十几数\d]{1,2}年(?:来|以来|里|内|间|中)?"
+)
+LONGEST_SPAN = 20  # years; a longer one (2010-2035年远景目标) keeps its two ends only
+
+
+def _years_spelled_out(text: str, known: frozenset[int]) -> str:
+    """The question with each span of years written as the years it covers (2022到2024年:
+    2022年 2023年 2024年) and spans counted back from now taken out."""
+
+    def listed(first: int, last: int) -> str:
+        if not 0 <= last - first <= LONGEST_SPAN:
+            return f" {first}年 {last}年 "
+        return " " + " ".join(f"{y}年" for y in range(first, last + 1)) + " "
+
+    def on(m: re.Match[str]) -> str:
+        year = int(m[1])
+        if m[2] in ("以前", "之前"):
+            return listed(min(known | {year}), year)
+        return listed(year, max(known | {year}))
+
+    text = _YEAR_RANGE.sub(lambda m: listed(int(m[1]), int(m[2])), text)
+    return _YEARS_BACK.sub(" ", _YEAR_ON.sub(on, text))
+
+
 # A town's short name that is also an everyday word (保安, 安稳, 龙头) names the town only
 # in a place-like phrase: 那保安呢, 保安的做法, 保安那边; otherwise 保安人员培训 is about guards.
 _BEFORE_PLACE = set("那和与跟及问看查在")
@@ -352,7 +385,7 @@ def parse_question(
     """
     towns, counties, text = _places_in(normalize(question), places, pipeline)
     text = _CHINESE_YEAR.sub(lambda m: "20" + m[1].translate(_DIGIT), text)
-    text = _SHORT_YEAR.sub(r"20\1", text)
+    text = _years_spelled_out(_SHORT_YEAR.sub(r"20\1", text), places.years)
     years = [int(y) for y in _YEAR.findall(text)]
     text = _YEAR.sub(" ", text)
     unknown = _unknown_places(text)

@@ -423,6 +423,38 @@ def test_a_year_a_report_plans_for_is_answered_with_its_own_year(seed_index):
     assert "2025" in hit.passage.section
 
 
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("2022到2024年的普法", (2022, 2023, 2024)),
+        ("2022-2024年普法", (2022, 2023, 2024)),
+        ("2023年以来的普法", (2023, 2024, 2025)),  # the seeds' latest report is 2025's
+        ("2022年以前的普法", (2021, 2022)),  # and their earliest 2021's
+    ],
+)
+def test_a_span_of_years_is_every_year_in_it(seed_index, question, years):
+    """2022到2024年 was 2022 and 2024 (保安镇's 2023 report left out); 2023年以来 was 2023
+    alone, and 以来 a content word that brought in 首次, 累计, 期间."""
+    result = seed_index.search(question, top_k=20)
+    assert result.query.years == years
+    assert set(result.query.terms) == set(seed_index.parse("普法").terms)
+    assert result.hits
+    for hit in result.hits:  # a report of those years, or its plan for one (2022年工作打算)
+        assert hit.report.year in years or any(str(y) in hit.passage.section for y in years)
+    assert {h.report.year for h in result.hits} & set(years) == {
+        h.report.year for h in seed_index.search("普法", top_k=50).hits
+    } & set(years)  # every report of those years that has 普法
+
+
+@pytest.mark.parametrize("when", ["近三年", "这两年", "过去五年", "近10年来"])
+def test_a_span_counted_back_from_now_is_not_the_topic(seed_index, when):
+    """近三年的普法 found 2 passages of the 69 普法 finds: 近三年, a word no report uses,
+    weighed against every passage. Like 去年, it names no year of the reports."""
+    asked, plain = seed_index.search(f"{when}的普法"), seed_index.search("普法")
+    assert not asked.query.years
+    assert asked.total == plain.total > 0
+
+
 def test_weak_evidence_is_labelled(seed_index):
     """A town named with a question its report barely touches: possibly relevant only."""
     result = seed_index.search("峰灵镇的群众生活安稳吗")
