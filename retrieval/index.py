@@ -187,7 +187,7 @@ class Index:
             best = np.argpartition(-rank, pool - 1)[:pool]
             candidates, rank = candidates[best], rank[best]
         ranked = candidates[np.lexsort((candidates, -scores[candidates], -rank))]
-        if not query.townships:
+        if len(query.townships) != 1:  # one town named is all its report says; two, both
             ranked = self._spread(ranked, wanted)
         hits = tuple(
             self._hit(int(i), float(scores[i] + constant), distinct, int(presence[i]), weak)

@@ -399,6 +399,17 @@ def test_phrases_ending_in_town_words_are_not_unknown_towns(seed_index, question
     assert not seed_index.parse(question).unknown_places
 
 
+def test_two_towns_named_both_answer_on_the_first_page(seed_index):
+    """峰灵镇和王团镇的普法对比 showed 峰灵镇 four times in five: with one town named the
+    spread across towns is off (all its report says), with two it is not."""
+    result = seed_index.search("峰灵镇和王团镇的普法对比")
+    assert set(result.query.townships) == {"峰灵镇", "王团镇"}
+    towns = [h.report.township for h in result.hits]
+    assert set(towns[:2]) == {"峰灵镇", "王团镇"} and towns.count("峰灵镇") <= 3
+    one = seed_index.search("峰灵镇的普法")
+    assert len(one.hits) == 5 and {h.report.township for h in one.hits} == {"峰灵镇"}
+
+
 def test_county_short_name_filters(seed_index):
     result = seed_index.search("大冶那边怎么开展宪法宣传")
     assert result.query.counties == ("大冶市",)
