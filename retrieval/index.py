@@ -117,9 +117,12 @@ class Index:
     def _allowed_reports(self, query: Query) -> np.ndarray | None:
         """Mask of reports the question's place filters allow (None: all). Years are
         checked per passage (`_in_years`)."""
-        if not query.names_place:
+        if not (query.names_place or query.excluded):
             return None
         mask = np.ones(len(self.corpus.reports), dtype=bool)
+        if query.excluded:
+            left_out = list(query.excluded)
+            mask &= ~(np.isin(self._town_of, left_out) | np.isin(self._county_of, left_out))
         if query.unknown_places and not query.townships:
             mask[:] = False  # a town we have no report for: say nothing rather than guess
         if query.townships:
@@ -214,10 +217,10 @@ class Index:
         return tuple((token, total) for _, token, total in found[:limit])
 
     def found_elsewhere(self, query: Query, towns: int = 3) -> tuple[int, tuple[str, ...]]:
-        """For a question naming places or years that found nothing there: how many
-        relevant passages it finds without them, and the first towns they come from
-        (殷祖镇有没有法律顾问: 29, 安稳镇、留下街道、王团镇); (0, ()) when none."""
-        if not (query.names_place or query.years):
+        """For a question naming places or years (or leaving some out) that found nothing
+        there: how many relevant passages it finds without them, and the first towns they
+        come from (殷祖镇有没有法律顾问: 29, 安稳镇、留下街道、王团镇); (0, ()) when none."""
+        if not (query.names_place or query.years or query.excluded):
             return 0, ()
         anywhere = replace(query, **{name: () for name in query.filters()})
         result = self.search(anywhere, top_k=towns * PER_REPORT)

@@ -72,6 +72,7 @@ class Query:
     unknown_places: tuple[str, ...] = ()
     # provinces and prefectures (湖北省, 杭州市) named without a town or county
     regions: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # towns and counties left out (除了峰灵镇，别的镇…)
     # Content words of the question, each with its sub-words: (token, share of the word it
     # covers, whether it is the word's head), the word itself last.
     groups: tuple[tuple[tuple[str, float, bool], ...], ...] = ()
@@ -90,7 +91,7 @@ class Query:
     def filters(self) -> dict[str, tuple]:
         """The places and years the question names, by field: what the query log keeps,
         and what another question about the same places takes over (`dataclasses.replace`)."""
-        names = ("townships", "counties", "years", "regions", "unknown_places")
+        names = ("townships", "counties", "years", "regions", "unknown_places", "excluded")
         return {name: getattr(self, name) for name in names}
 
 

@@ -30,6 +30,9 @@ _SHORT_YEAR = re.compile(
     r"(?:^|(?<=[\s，。！？、：；,.!?:;“”\"那在是和与及]))([1-3]\d)(?=年(?![来前后以多左里内间半代级余期]))"
 )
 _DIGIT = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+# What leaves a place out of a question (除了峰灵镇), within a clause (no punctuation)
+_LEAVING_OUT = "除了|除去|除开|不包括|不含|不算|不要|不看|排除"
+_IN_CLAUSE = "[^，。,.!?！？；;]"
 # Spans of years: 2022到2024年 (and 2022-2024年, 2022至2024年) is three years, 2021年以来 is
 # 2021 and every later year of the corpus, 2023年以前 every earlier one. A span counted
 # back from now (近三年, 这两年, 过去五年) is when, not what, as 去年 and 近年来 are
@@ -195,20 +198,33 @@ def _unknown_places(text: str) -> list[str]:
 
 def _places_in(
     text: str, places: Places, pipeline: TextPipeline
-) -> tuple[list[str], list[str], str]:
-    """Known towns and counties the question names, and the text without them."""
+) -> tuple[list[str], list[str], list[str], str]:
+    """Known towns and counties the question names, those it leaves out (除了峰灵镇), and
+    the text without them."""
     towns: list[str] = []
     counties: list[str] = []
+    excluded: list[str] = []
     asked = text  # the phrase around a name, before any other name is taken out
-    for spellings, found in ((places.towns, towns), (places.counties, counties)):
+    for spellings, named in ((places.towns, towns), (places.counties, counties)):
         for spelling in _spellings_in(text, spellings, places.starts):
             name = spellings[spelling]
             if not _names_place(asked, spelling, name, pipeline, places.towns):
                 continue
-            if name not in found:
-                found.append(name)
+            if name not in named and name not in excluded:  # as its first spelling says
+                (excluded if _left_out(asked, spelling) else named).append(name)
             text = text.replace(spelling, " ")
-    return towns, counties, text
+    if excluded:  # 除了, 以外 said what to leave out; 不要 and 不算 are no topic
+        text = re.sub(f"{_LEAVING_OUT}|以外|之外|除外", " ", text)
+    return towns, counties, excluded, text
+
+
+def _left_out(asked: str, spelling: str) -> bool:
+    """Whether the question names a place to leave out: 除了峰灵镇，别的镇…, 不要峰灵镇和王团镇
+    的, 峰灵镇以外的镇 (other towns than the asker's own, as staff of 峰灵镇 ask)."""
+    name = re.escape(spelling)
+    before = f"(?:{_LEAVING_OUT})(?:{_IN_CLAUSE}*?[、和与及])?{name}"  # 除了峰灵镇、王团镇
+    after = f"{name}(?:[、和与及]{_IN_CLAUSE}*?)?(?:以外|之外|除外)"
+    return bool(re.search(f"{before}|{after}", asked))
 
 
 def _without_scaffolding(
@@ -383,7 +399,7 @@ def parse_question(
     takes out of the text (兄弟乡镇, 别的乡镇) leaves both. With `frequency`
     (how many passages of the corpus hold a word), content words bring in related words.
     """
-    towns, counties, text = _places_in(normalize(question), places, pipeline)
+    towns, counties, excluded, text = _places_in(normalize(question), places, pipeline)
     text = _CHINESE_YEAR.sub(lambda m: "20" + m[1].translate(_DIGIT), text)
     text = _years_spelled_out(_SHORT_YEAR.sub(r"20\1", text), places.years)
     years = [int(y) for y in _YEAR.findall(text)]
@@ -420,6 +436,7 @@ def parse_question(
         years=tuple(dict.fromkeys(years)),
         unknown_places=tuple(dict.fromkeys(unknown)),
         regions=tuple(dict.fromkeys(regions)),
+        excluded=tuple(excluded),
     )
 
 
@@ -446,4 +463,5 @@ def follow_up(previous: Query, reply: Query) -> str | None:
         return None
     places = reply.places or previous.places
     years = reply.years or (() if reply.places else previous.years)
-    return " ".join([*places, *(f"{y}年" for y in years), previous.topic])
+    left_out = [f"除了{name}" for name in previous.excluded if name not in places]
+    return " ".join([*places, *(f"{y}年" for y in years), *left_out, previous.topic])

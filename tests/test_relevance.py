@@ -410,6 +410,30 @@ def test_two_towns_named_both_answer_on_the_first_page(seed_index):
     assert len(one.hits) == 5 and {h.report.township for h in one.hits} == {"峰灵镇"}
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["除了峰灵镇，别的镇怎么搞普法", "不要峰灵镇的，其他镇的普法", "峰灵镇以外的镇怎么做普法"],
+)
+def test_a_town_left_out_is_not_the_town_asked_about(seed_index, question):
+    """Staff of 峰灵镇 ask what towns other than theirs do: 除了峰灵镇 showed 峰灵镇 alone
+    (不要峰灵镇 found nothing: 不要 was a content word)."""
+    result = seed_index.search(question, top_k=20)
+    assert result.query.excluded == ("峰灵镇",) and not result.query.townships
+    towns = {h.report.township for h in result.hits}
+    assert len(towns) >= 3 and "峰灵镇" not in towns
+
+
+def test_places_left_out_stay_out_after_a_follow_up(seed_index):
+    asked = seed_index.parse("除了峰灵镇、王团镇，别的镇普法")
+    assert set(asked.excluded) == {"峰灵镇", "王团镇"}
+    question = follow_up(asked, seed_index.parse("2023年的呢"))
+    assert question is not None and set(seed_index.parse(question).excluded) == set(asked.excluded)
+    assert seed_index.parse("不要钱的法律服务峰灵镇有吗").townships == ("峰灵镇",)
+    only_there = seed_index.parse("除了峰灵镇，别的镇有首违不罚吗")  # only 峰灵镇's report has it
+    assert not seed_index.search(only_there).hits
+    assert seed_index.found_elsewhere(only_there)[1] == ("峰灵镇",)
+
+
 def test_county_short_name_filters(seed_index):
     result = seed_index.search("大冶那边怎么开展宪法宣传")
     assert result.query.counties == ("大冶市",)
