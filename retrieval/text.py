@@ -284,6 +284,7 @@ class TextPipeline:
             # a word folded into its group's first word (驻村律师 → 村法律顾问) also has that
             # word's parts, so 法律顾问 answers it
             spans = dict.fromkeys((p, w.word) for p in w.parts)
+            spans.update(dict.fromkeys((p, w.word) for p in self._heads(w.word)))
             if word != w.word:
                 spans.update(dict.fromkeys((p, word) for p in self._subwords(word)))
             parts = tuple(
@@ -292,6 +293,18 @@ class TextPipeline:
             )
             groups.append((*parts, (word, 1.0, True)))
         return groups
+
+    def _heads(self, word: str) -> list[str]:
+        """Dictionary words ending a long word and at least half as long, which jieba's
+        search mode never gives (it stops at three characters): 法律顾问 in 一村一法律顾问."""
+        if len(word) < 5:
+            return []
+        freq = self.segmenter.freq
+        return [
+            word[-n:]
+            for n in range(4, len(word))
+            if 2 * n >= len(word) and freq.get(word[-n:]) and word[-n:] not in self.stopwords
+        ]
 
     def _subwords(self, word: str) -> list[str]:
         """Every dictionary word inside a word, shorter than it (村法律顾问 → 法律顾问…)."""

@@ -520,6 +520,16 @@ def test_a_dictionary_word_no_passage_holds_whole_is_answered_by_its_parts(seed_
     assert not result.tentative
 
 
+def test_a_long_word_is_held_by_the_word_it_ends_in(seed_index):
+    """一村一法律顾问 (our dictionary's) found the one passage that says it: jieba's search
+    mode gives its parts only up to three characters (一村, 法律, 顾问, none its head), so
+    the other 13 passages about 法律顾问 held none of it. 法律顾问 is its head."""
+    result = seed_index.search("一村一法律顾问", top_k=20)
+    assert result.total == seed_index.search("法律顾问").total > 1
+    assert "一村一法律顾问" in result.hits[0].passage.text
+    assert ("法律顾问", 4 / 7, True) in seed_index.parse("一村一法律顾问").groups[0]
+
+
 def test_a_degree_adverb_is_not_what_a_question_is_about(seed_index):
     """Reports write 特别是 (above all): 今年冬天会不会特别冷 was answered through 特别."""
     assert seed_index.search("今年冬天会不会特别冷").hits == ()
