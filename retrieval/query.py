@@ -44,6 +44,9 @@ _YEAR_ON = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?\s*(以来|以后|之�
 _YEARS_BACK = re.compile(
     r"(?:最近|近|这|过去|(?<!提)前)[一二两三四五六七八九十几数\d]{1,2}年(?:来|以来|里|内|间|中)?"
 )
+# What a place named leaves behind in the topic (广东的镇怎么调解 → 的镇怎么调解; 除了峰灵镇，
+# …: a comma): a reply naming another place reads "下洋镇 镇怎么调解", not "下洋镇 的镇怎么调解"
+_PLACE_LEFTOVER = re.compile(r"(?<= )的(?=\S)")
 LONGEST_SPAN = 20  # years; a longer one (2010-2035年远景目标) keeps its two ends only
 
 
@@ -430,7 +433,7 @@ def parse_question(
         terms=tuple(part[0] for group in groups for part in group),
         groups=groups,
         weights=tuple(weights.items()),
-        topic=" ".join(text.split()),
+        topic=" ".join(_PLACE_LEFTOVER.sub("", text).split()).lstrip(",，、;；:： "),
         townships=tuple(towns),
         counties=tuple(counties),
         years=tuple(dict.fromkeys(years)),

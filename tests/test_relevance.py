@@ -261,6 +261,18 @@ def test_a_new_province_replaces_the_old_one(seed_index):
     assert question is not None and seed_index.parse(question).regions == ("重庆市",)
 
 
+def test_a_follow_up_reads_as_a_question(seed_index):
+    """The reply to 那峰灵镇呢 quotes the question it stands for when nothing is found:
+    "峰灵镇 的镇怎么搞普法" and "2024年 除了峰灵镇 , 怎么搞普法" read as garbled."""
+    after_region = follow_up(seed_index.parse("湖北的镇怎么搞普法"), seed_index.parse("那峰灵镇呢"))
+    assert after_region == "峰灵镇 镇怎么搞普法"
+    after_left_out = follow_up(
+        seed_index.parse("除了峰灵镇，别的镇怎么搞普法"), seed_index.parse("2024年的呢")
+    )
+    assert after_left_out == "2024年 除了峰灵镇 怎么搞普法"
+    assert seed_index.parse("的确有镇搞普法吗").topic == "的确有镇搞普法吗"  # no place: kept
+
+
 def test_a_province_after_a_question_keeps_its_topic(seed_index):
     previous = seed_index.parse("驻村律师")
     question = follow_up(previous, seed_index.parse("那湖北呢"))
