@@ -290,11 +290,15 @@ def region_spellings(name: str) -> list[str]:
 
 
 def county_spellings(name: str) -> list[str]:
-    """How staff may write a county's name: whole, without its ending (大冶市 → 大冶), and
-    an autonomous county also as its people-less form (彭水苗族土家族自治县 → 彭水县, 彭水)."""
-    forms = [name, short_name(name, COUNTY_ENDINGS)]
+    """How staff may write a county's name: whole, without its ending (大冶市 → 大冶), an
+    autonomous county also as its people-less form (彭水苗族土家族自治县 → 彭水县, 彭水), and
+    a district or city by the county it was (綦江区 and 大冶市 were 綦江县 and 大冶县)."""
+    stem = short_name(name, COUNTY_ENDINGS)
+    forms = [name, stem]
     for form in _county_forms(name)[1:]:
         forms += [form, short_name(form, COUNTY_ENDINGS)]
+    if name[-1] in "区市" and stem != name:
+        forms.append(stem + "县")
     return _usable(forms)
 
 

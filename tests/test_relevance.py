@@ -452,6 +452,18 @@ def test_county_short_name_filters(seed_index):
     assert result.hits and {h.report.township_simplified for h in result.hits} == {"保安镇"}
 
 
+@pytest.mark.parametrize(
+    ("question", "county", "town"),
+    [("綦江县的镇怎么搞普法", "綦江区", "安稳镇"), ("大冶县普法", "大冶市", "保安镇")],
+)
+def test_a_district_or_city_is_named_by_the_county_it_was(seed_index, question, county, town):
+    """綦江区 was 綦江县 until 2011, and staff still say so: 綦江县 was a word no report
+    uses (jieba knows it whole, so 綦江 in it was no place) and every town answered."""
+    result = seed_index.search(question)
+    assert result.query.counties == (county,)
+    assert result.hits and {h.report.township_simplified for h in result.hits} == {town}
+
+
 def test_follow_up_changes_town_and_keeps_topic(seed_index):
     first = seed_index.parse("驻村律师是怎么选派的")
     question = follow_up(first, seed_index.parse("那峰灵镇呢？"))
