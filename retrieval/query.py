@@ -77,6 +77,8 @@ _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有
 
 # 咋 and 啥 ask (how, what) in every word jieba makes of them: 咋搞, 咋干, 干啥, 啥样
 _COLLOQUIAL_ASKING = re.compile("[咋啥]")
+# 几 or 多少 with a measure word asks how many (几场, 多少次, 几名), whatever is counted
+_HOW_MANY = re.compile("^(?:几|多少)[个次件场名人家项回位份批期种类条处所]$")
 # 报告, the kinds of towns and the words that count or collect reports: a question of these
 # alone that asks for reports or which towns (有哪些镇的报告, 收录了哪些报告, 湖北有哪些镇,
 # 一共几个街道) asks which reports there are, as /towns answers
@@ -322,11 +324,12 @@ def _with_bridging_pairs(
 
 def _asks_only(word: str, pipeline: TextPipeline) -> bool:
     """True for a word that frames a question rather than says what about: on the
-    scaffolding list (有没有, 做法, 各位…), made with 咋/啥 (咋搞, 干啥), or a function word
+    scaffolding list (有没有, 做法, 各位…), made with 咋/啥 (咋搞, 干啥), asks how many
+    (几场, 多少次), or a function word
     (某些, 关于, 或者: `TextPipeline.is_function_word`)."""
     return (
         word in pipeline.question_words
-        or bool(_COLLOQUIAL_ASKING.search(word))
+        or bool(_COLLOQUIAL_ASKING.search(word) or _HOW_MANY.match(word))
         or pipeline.is_function_word(word)
     )
 

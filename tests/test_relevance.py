@@ -554,6 +554,15 @@ def test_a_long_word_is_held_by_the_word_it_ends_in(seed_index):
     assert ("法律顾问", 4 / 7, True) in seed_index.parse("一村一法律顾问").groups[0]
 
 
+@pytest.mark.parametrize("how_many", ["几场", "多少次", "几个", "几名"])
+def test_asking_how_many_is_not_what_a_question_is_about(seed_index, how_many):
+    """各镇普法一年搞几场 found nothing: 几场, a word no report uses, weighed against every
+    passage. A count of events or things asks how many; a span of days (放几天假) is what
+    a question is about, and off-topic ones stay refused (calibration)."""
+    asked = seed_index.search(f"各镇普法一年搞{how_many}")
+    assert asked.total == seed_index.search("普法").total > 0 and not asked.tentative
+
+
 def test_a_degree_adverb_is_not_what_a_question_is_about(seed_index):
     """Reports write 特别是 (above all): 今年冬天会不会特别冷 was answered through 特别."""
     assert seed_index.search("今年冬天会不会特别冷").hits == ()
