@@ -120,9 +120,11 @@ class Index:
         if not (query.names_place or query.excluded):
             return None
         mask = np.ones(len(self.corpus.reports), dtype=bool)
-        if query.excluded:
+        if query.excluded:  # towns, counties, provinces and prefectures
             left_out = list(query.excluded)
             mask &= ~(np.isin(self._town_of, left_out) | np.isin(self._county_of, left_out))
+            for region in left_out:
+                mask &= ~self._reports_in(region)
         if query.unknown_places and not query.townships:
             mask[:] = False  # a town we have no report for: say nothing rather than guess
         if query.townships:

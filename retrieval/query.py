@@ -379,17 +379,20 @@ def _framing(pipeline: TextPipeline) -> re.Pattern[str]:
 
 
 def _regions_in(
-    cut: list[tuple[tuple[str, float, bool], ...]], places: Places, placed: bool
-) -> tuple[list[str], list[str], list[str]]:
+    cut: list[tuple[tuple[str, float, bool], ...]], places: Places, placed: bool, asked: str
+) -> tuple[list[str], list[str], list[str], list[str]]:
     """Province and prefecture words of a cut question (黄石, 湖北): all of them, which
     are never content words (no report's passages use them: 黄石保安镇普法 found 1 of
     保安镇's 16); and, unless a town or county is named (`placed`), the regions they filter
-    to (湖北的镇, 杭州的街道, 江西那边) and those no report lies in (said so)."""
+    to (湖北的镇, 杭州的街道, 江西那边), those no report lies in (said so) and those the
+    question leaves out (除了湖北, `_left_out` in the question as `asked`)."""
     named = [g[-1][0] for g in cut if gazetteer().names_region(g[-1][0])]
     if placed:
-        return named, [], []
-    known = [places.regions[w] for w in named if w in places.regions]
-    return named, known, [w for w in named if w not in places.regions]
+        return named, [], [], []
+    known = [w for w in named if w in places.regions]
+    left = [places.regions[w] for w in known if _left_out(asked, w)]
+    kept = [places.regions[w] for w in known if places.regions[w] not in left]
+    return named, kept, [w for w in named if w not in places.regions], left
 
 
 def parse_question(
@@ -416,7 +419,9 @@ def parse_question(
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇
     chat = _chat_words(text, pipeline, frequency) if frequency is not None else frozenset()
     cut = pipeline.word_groups(text)
-    named, regions, elsewhere = _regions_in(cut, places, bool(towns or counties))
+    placed = bool(towns or counties)
+    named, regions, elsewhere, left = _regions_in(cut, places, placed, normalize(question))
+    excluded += left
     unknown += elsewhere
     if named:  # out of the text and the topic as other places are; 湖北的乡镇 is framing
         for word in named:

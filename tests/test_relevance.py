@@ -435,6 +435,13 @@ def test_a_town_left_out_is_not_the_town_asked_about(seed_index, question):
     assert len(towns) >= 3 and "峰灵镇" not in towns
 
 
+def test_a_province_left_out_is_not_the_province_asked_about(seed_index):
+    result = seed_index.search("除了湖北，别的省的镇怎么搞普法", top_k=20)
+    assert result.query.excluded == ("湖北省",) and not result.query.regions
+    provinces = {h.report.province for h in result.hits}
+    assert "湖北省" not in provinces and len(provinces) >= 3
+
+
 def test_places_left_out_stay_out_after_a_follow_up(seed_index):
     asked = seed_index.parse("除了峰灵镇、王团镇，别的镇普法")
     assert set(asked.excluded) == {"峰灵镇", "王团镇"}
