@@ -123,7 +123,7 @@ class Index:
         if query.excluded:  # towns, counties, provinces and prefectures
             left_out = list(query.excluded)
             mask &= ~(np.isin(self._town_of, left_out) | np.isin(self._county_of, left_out))
-            for region in left_out:
+            for region in set(left_out) & set(self.places.regions.values()):
                 mask &= ~self._reports_in(region)
         if query.unknown_places and not query.townships:
             mask[:] = False  # a town we have no report for: say nothing rather than guess

@@ -72,7 +72,8 @@ class Query:
     unknown_places: tuple[str, ...] = ()
     # provinces and prefectures (湖北省, 杭州市) named without a town or county
     regions: tuple[str, ...] = ()
-    excluded: tuple[str, ...] = ()  # towns and counties left out (除了峰灵镇，别的镇…)
+    # towns, counties, provinces and prefectures left out (除了峰灵镇，别的镇…; 除了湖北)
+    excluded: tuple[str, ...] = ()
     # Content words of the question, each with its sub-words: (token, share of the word it
     # covers, whether it is the word's head), the word itself last.
     groups: tuple[tuple[tuple[str, float, bool], ...], ...] = ()
