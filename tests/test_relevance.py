@@ -149,6 +149,8 @@ def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, to
         "{}有没有啥新花样",
         "你们自己{}怎么做",  # pronouns
         "近年来{}",  # time adverbs
+        "最新的{}做法",  # stop 24
+        "上一年度{}",
         "目前{}做得怎么样",
         "{}主要做了哪些工作",
         "请问贵镇在{}方面有何经验可供借鉴",  # formal asking
