@@ -408,7 +408,8 @@ def parse_question(
     takes out of the text (兄弟乡镇, 别的乡镇) leaves both. With `frequency`
     (how many passages of the corpus hold a word), content words bring in related words.
     """
-    towns, counties, excluded, text = _places_in(normalize(question), places, pipeline)
+    asked = normalize(question)
+    towns, counties, excluded, text = _places_in(asked, places, pipeline)
     text = _CHINESE_YEAR.sub(lambda m: "20" + m[1].translate(_DIGIT), text)
     text = _years_spelled_out(_SHORT_YEAR.sub(r"20\1", text), places.years)
     years = [int(y) for y in _YEAR.findall(text)]
@@ -420,7 +421,7 @@ def parse_question(
     chat = _chat_words(text, pipeline, frequency) if frequency is not None else frozenset()
     cut = pipeline.word_groups(text)
     placed = bool(towns or counties)
-    named, regions, elsewhere, left = _regions_in(cut, places, placed, normalize(question))
+    named, regions, elsewhere, left = _regions_in(cut, places, placed, asked)
     excluded += left
     unknown += elsewhere
     if named:  # out of the text and the topic as other places are; 湖北的乡镇 is framing

@@ -299,11 +299,10 @@ class TextPipeline:
         search mode never gives (it stops at three characters): 法律顾问 in 一村一法律顾问."""
         if len(word) < 5:
             return []
-        freq = self.segmenter.freq
         return [
-            word[-n:]
-            for n in range(4, len(word))
-            if 2 * n >= len(word) and freq.get(word[-n:]) and word[-n:] not in self.stopwords
+            part
+            for part in self._subwords(word)
+            if len(part) > 3 and 2 * len(part) >= len(word) and word.endswith(part)
         ]
 
     def _subwords(self, word: str) -> list[str]:
