@@ -47,7 +47,8 @@ def _reports_listed(service: SearchService, query: Query, script: str) -> tuple[
     how many."""
     index = service.index
     reports = [index.corpus.reports[i] for i in index.reports_named(query)]
-    where = "".join([*query.places, *(f"{y}年" for y in query.years)])
+    left_out = f"除{'、'.join(query.excluded)}外" if query.excluded else ""
+    where = "".join([left_out, *query.places, *(f"{y}年" for y in query.years)])
     return reports_html(reports, index.corpus.passage_counts(), where, script), len(reports)
 
 
@@ -63,12 +64,13 @@ def _highlights(service: SearchService, result: SearchResult, hit: Hit) -> list[
 def resolve(service: SearchService, question: str, previous: LoggedQuestion | None) -> str:
     """The question to search: a reply like 那峰灵镇呢 keeps the earlier topic, unless that
     topic found nothing in any report (天气怎么样, then 殷祖镇2024年干了啥: a new question,
-    not 殷祖镇 2024年 天气怎么样)."""
+    not 殷祖镇 2024年 天气怎么样). A topic that found nothing where the question looked
+    (a town named, or left out: 除了峰灵镇…首违不罚) may be found where the reply looks."""
     if previous is None:
         return question
     index = service.index
     before = index.parse(previous.effective)
-    if not previous.hit_count and not (before.places or before.years):
+    if not previous.hit_count and not (before.places or before.years or before.excluded):
         return question
     return follow_up(before, index.parse(question)) or question
 

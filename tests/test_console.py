@@ -45,3 +45,26 @@ async def test_console_session(tmp_path):
     assert logged[1][1].startswith("王团镇 ") and "首违不罚" in logged[1][1]
     assert logged[3][1] == "王团镇2024年干了啥"
     assert {t for _, _, t in logged} == {"console"}
+
+
+async def test_places_left_out_in_a_listing_and_in_a_follow_up(tmp_path):
+    """除了湖北，有哪些镇的报告 listed four reports under 语料中共有 (as if that were all);
+    a reply to 除了峰灵镇…首违不罚, which only 峰灵镇 has, was taken for a new question."""
+    settings = Settings.from_env(
+        {
+            "CORPUS_DIR": str(SEEDS),
+            "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
+            "INDEX_CACHE_DIR": str(tmp_path / "cache"),
+        },
+        need_token=False,
+    )
+    asked = ["除了湖北，有哪些镇的报告", "除了峰灵镇，别的镇怎么搞首违不罚", "那峰灵镇呢"]
+    stdout = io.StringIO()
+    await run_console(settings, io.StringIO("\n".join([*asked, "/quit", ""])), stdout)
+    out = stdout.getvalue()
+    assert "除湖北省外共有 4 份报告" in out and "*保安镇*" not in out
+    assert "不限乡镇和年份能找到 1 段（峰灵镇）" in out
+    assert "*首违不罚*" in out  # the reply asked about 峰灵镇's
+    db = sqlite3.connect(tmp_path / "q.sqlite3")
+    effective = [e for (e,) in db.execute("SELECT effective FROM questions")]
+    assert effective[2].startswith("峰灵镇 ") and "首违不罚" in effective[2]
