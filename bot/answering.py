@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from retrieval import Hit, Query, SearchResult, asks_for_reports, follow_up, is_traditional
 
 from .querylog import LoggedQuestion, QueryLog
-from .render import PAGE_SIZE, SIMPLIFIED, TRADITIONAL, answer_html, no_hits_html, reports_html
+from .render import (
+    PAGE_SIZE,
+    SIMPLIFIED,
+    TRADITIONAL,
+    answer_html,
+    no_hits_html,
+    reports_html,
+    where_named,
+)
 from .service import SearchService
 
 
@@ -47,8 +55,7 @@ def _reports_listed(service: SearchService, query: Query, script: str) -> tuple[
     how many."""
     index = service.index
     reports = [index.corpus.reports[i] for i in index.reports_named(query)]
-    left_out = f"除{'、'.join(query.excluded)}外" if query.excluded else ""
-    where = "".join([left_out, *query.places, *(f"{y}年" for y in query.years)])
+    where = where_named(query)
     return reports_html(reports, index.corpus.passage_counts(), where, script), len(reports)
 
 

@@ -137,6 +137,24 @@ NOTHING_TO_LOOK_UP = (
 )
 
 
+def years_named(years: Sequence[int]) -> str:
+    """Years as a reply writes them: 2024年, 2022—2024年 for a span, 2021年、2023年."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return "、".join(f"{a}年" if a == b else f"{a}—{b}年" for a, b in runs)
+
+
+def where_named(query: Query) -> str:
+    """The places and years a question names, and those it leaves out: 湖北省2024年,
+    除峰灵镇外, 2022—2024年."""
+    left_out = f"除{'、'.join(query.excluded)}外" if query.excluded else ""
+    return "".join([left_out, *query.places, years_named(query.years)])
+
+
 def no_hits_html(
     query: Query,
     reports: ReportTable,
@@ -156,7 +174,7 @@ def no_hits_html(
     years_missing = bool(query.years) and not set(query.years) & set(reports.years.tolist())
     if not query.terms and not missing and not years_missing:
         # only a place or a year, which the corpus has: ask what about (王团镇 alone)
-        where = html.escape("".join([*query.places, *(f"{y}年" for y in query.years)]))
+        where = html.escape(where_named(query))
         return in_script(
             f"请说说想了解{where}哪方面的做法，例如“{where}普法”“{where}法律顾问”。", script
         )

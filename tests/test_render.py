@@ -17,6 +17,7 @@ from bot.render import (
     no_hits_html,
     source_line,
     towns_messages,
+    years_named,
 )
 
 from .conftest import ROOT, towns_index
@@ -246,3 +247,11 @@ def test_a_place_or_year_alone_is_asked_what_about(seed_index):
     for text in ("城关镇", "王团镇2019年"):  # not in the corpus: said plainly, as before
         message = no_hits_html(seed_index.parse(text), seed_index.corpus.reports, SIMPLIFIED)
         assert message.startswith("没有找到") and "语料中没有" in message
+
+
+def test_years_read_as_a_reply_writes_them():
+    """2022到2024年有哪些报告 was answered under 2022年2023年2024年共有."""
+    assert years_named([2024]) == "2024年"
+    assert years_named([2024, 2022, 2023]) == "2022—2024年"
+    assert years_named([2021, 2023, 2024]) == "2021年、2023—2024年"
+    assert years_named([]) == ""
