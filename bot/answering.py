@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass
 
-from retrieval import Hit, Query, SearchResult, asks_for_reports, follow_up, is_traditional
+from retrieval import (
+    Hit,
+    Query,
+    SearchResult,
+    asks_for_reports,
+    follow_up,
+    is_traditional,
+    to_simplified,
+)
 
 from .querylog import LoggedQuestion, QueryLog
 from .render import (
@@ -35,6 +44,20 @@ class Answer:
 
 def script_of(text: str) -> str:
     return TRADITIONAL if is_traditional(text) else SIMPLIFIED
+
+
+# A message that asks how to use the bot, not about reports: 帮助 searched the reports for
+# 帮助, 有什么功能 answered with a passage on 政务服务功能
+_HELP = re.compile(
+    "(?:帮助|使用说明|说明书?|怎么用|如何使用|怎么使用|怎么问|怎么提问|你能做什么|你会什么|"
+    "有什么功能|有哪些功能|功能|菜单|help)[?？!！。.~～\\s]*",
+    re.IGNORECASE,
+)
+
+
+def asks_for_help(text: str) -> bool:
+    """Whether a message (its mention taken out) only asks how to use the bot."""
+    return bool(_HELP.fullmatch(to_simplified(text).strip()))
 
 
 def _render(service: SearchService, result: SearchResult, script: str, page: int) -> str:

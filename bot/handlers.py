@@ -12,9 +12,16 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from . import uploads
-from .answering import Answer, answer_page, answer_question
+from .answering import Answer, answer_page, answer_question, asks_for_help, script_of
 from .delivery import deliver
-from .render import answer_keyboard, help_html, reload_html, stats_html, towns_messages
+from .render import (
+    answer_keyboard,
+    help_html,
+    in_script,
+    reload_html,
+    stats_html,
+    towns_messages,
+)
 from .service import ReloadBusy, ReloadFailed
 from .shared_state import (
     is_admin,
@@ -144,6 +151,9 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             return  # group chatter: stay quiet
     if not question:
         await message.reply_text(USAGE, do_quote=True)
+        return
+    if asks_for_help(question):
+        await message.reply_html(in_script(help_html(context.bot.username), script_of(question)))
         return
     await _ask(update, context, question)
 

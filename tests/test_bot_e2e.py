@@ -215,6 +215,23 @@ async def test_failed_reload_keeps_old_index(bot, fake, settings):
     assert "峰灵镇" in (await fake.wait_for(count=3))[2]["text"]
 
 
+async def test_asking_for_help_in_words_gets_the_help(bot, fake):
+    """帮助 searched the reports for 帮助 ("没有找到"), and 有什么功能 answered with a
+    passage on 政务服务功能; in a group, said to the bot, as in private."""
+    fake.send_text("帮助", chat_id=STAFF, user_id=STAFF)
+    fake.send_text(f"@{BOT_USERNAME} 怎麼用？", chat_id=GROUP, user_id=STAFF)
+    fake.send_text("有什么功能", chat_id=STAFF, user_id=STAFF)
+    answers = await fake.wait_for(count=3)  # in any order: updates run concurrently
+    in_group = [a["text"] for a in answers if a["chat_id"] == GROUP]
+    in_private = [a["text"] for a in answers if a["chat_id"] == STAFF]
+    assert len(in_group) == 1 and "鄉鎮法治報告問答" in in_group[0]  # the script it was asked in
+    assert len(in_private) == 2
+    assert all("乡镇法治报告问答" in text and "/towns" in text for text in in_private)
+    fake.send_text("帮助村里老人学法的做法", chat_id=STAFF, user_id=STAFF)  # a question
+    fourth = (await fake.wait_for(count=4))[3]
+    assert "乡镇法治报告问答" not in fourth["text"]
+
+
 async def test_no_hits_says_so_and_lists_corpus(bot, fake):
     fake.send_text("明天会下雨吗", chat_id=STAFF, user_id=STAFF)
     (answer,) = await fake.wait_for()
