@@ -23,6 +23,8 @@ from .render import (
     SIMPLIFIED,
     TRADITIONAL,
     answer_html,
+    help_html,
+    in_script,
     no_hits_html,
     reports_html,
     where_named,
@@ -55,9 +57,12 @@ _HELP = re.compile(
 )
 
 
-def asks_for_help(text: str) -> bool:
-    """Whether a message (its mention taken out) only asks how to use the bot."""
-    return bool(_HELP.fullmatch(to_simplified(text).strip()))
+def help_asked(text: str, username: str | None) -> str | None:
+    """/help's text in the message's script when a message (its mention taken out) only
+    asks how to use the bot; else None."""
+    if not _HELP.fullmatch(to_simplified(text).strip()):
+        return None
+    return in_script(help_html(username), script_of(text))
 
 
 def _render(service: SearchService, result: SearchResult, script: str, page: int) -> str:

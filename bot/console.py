@@ -8,9 +8,9 @@ import sys
 import threading
 from typing import TextIO
 
-from .answering import answer_question, asks_for_help, script_of
+from .answering import answer_question, help_asked
 from .querylog import LoggedQuestion, QueryLog
-from .render import help_html, html_to_text, in_script, reload_html, stats_html, towns_messages
+from .render import help_html, html_to_text, reload_html, stats_html, towns_messages
 from .service import ReloadFailed, SearchService
 from .settings import Settings
 
@@ -89,8 +89,8 @@ async def run_console(
             if line.startswith("/"):
                 print(await _command(line, service, qlog), file=stdout)
                 continue
-            if asks_for_help(line):
-                print(html_to_text(in_script(help_html(None), script_of(line))), file=stdout)
+            if (help_text := help_asked(line, None)) is not None:
+                print(html_to_text(help_text), file=stdout)
                 continue
             answer = await answer_question(
                 service,

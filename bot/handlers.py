@@ -12,16 +12,9 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from . import uploads
-from .answering import Answer, answer_page, answer_question, asks_for_help, script_of
+from .answering import Answer, answer_page, answer_question, help_asked
 from .delivery import deliver
-from .render import (
-    answer_keyboard,
-    help_html,
-    in_script,
-    reload_html,
-    stats_html,
-    towns_messages,
-)
+from .render import answer_keyboard, help_html, reload_html, stats_html, towns_messages
 from .service import ReloadBusy, ReloadFailed
 from .shared_state import (
     is_admin,
@@ -152,8 +145,8 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not question:
         await message.reply_text(USAGE, do_quote=True)
         return
-    if asks_for_help(question):
-        await message.reply_html(in_script(help_html(context.bot.username), script_of(question)))
+    if (help_text := help_asked(question, context.bot.username)) is not None:
+        await message.reply_html(help_text)
         return
     await _ask(update, context, question)
 
