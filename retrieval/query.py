@@ -32,6 +32,7 @@ _SHORT_YEAR = re.compile(
 _DIGIT = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 # What leaves a place out of a question (除了峰灵镇), within a clause (no punctuation)
 _LEAVING_OUT = "除了|除去|除开|不包括|不含|不算|不要|不看|排除"
+_LEFT_OUT_AFTER = "以外|之外|除外"  # 峰灵镇以外的镇
 _IN_CLAUSE = "[^，。,.!?！？；;]"
 # Spans of years: 2022到2024年 (and 2022-2024年, 2022至2024年) is three years, 2021年以来 is
 # 2021 and every later year of the corpus, 2023年以前 every earlier one. A span counted
@@ -219,7 +220,7 @@ def _places_in(
                 (excluded if _left_out(asked, spelling) else named).append(name)
             text = text.replace(spelling, " ")
     if excluded:  # 除了, 以外 said what to leave out; 不要 and 不算 are no topic
-        text = re.sub(f"{_LEAVING_OUT}|以外|之外|除外", " ", text)
+        text = re.sub(f"{_LEAVING_OUT}|{_LEFT_OUT_AFTER}", " ", text)
     return towns, counties, excluded, text
 
 
@@ -228,7 +229,7 @@ def _left_out(asked: str, spelling: str) -> bool:
     的, 峰灵镇以外的镇 (other towns than the asker's own, as staff of 峰灵镇 ask)."""
     name = re.escape(spelling)
     before = f"(?:{_LEAVING_OUT})(?:{_IN_CLAUSE}*?[、和与及])?{name}"  # 除了峰灵镇、王团镇
-    after = f"{name}(?:[、和与及]{_IN_CLAUSE}*?)?(?:以外|之外|除外)"
+    after = f"{name}(?:[、和与及]{_IN_CLAUSE}*?)?(?:{_LEFT_OUT_AFTER})"
     return bool(re.search(f"{before}|{after}", asked))
 
 
