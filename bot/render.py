@@ -94,7 +94,8 @@ def _hit_block(n: int, hit: Hit, forms: Sequence[str], limit: int, script: str) 
     text = in_script(hit.passage.text, script)
     section = in_script(hit.passage.section, script)
     quote = excerpt(text, forms, limit)
-    return f"{n}. {source_line(hit.report, section)}\n<blockquote>{quote}</blockquote>"
+    near = "（意思相近）" if hit.near else ""  # shown for its meaning, not its words
+    return f"{n}. {near}{source_line(hit.report, section)}\n<blockquote>{quote}</blockquote>"
 
 
 def answer_html(
@@ -107,6 +108,8 @@ def answer_html(
     pages = -(-result.total // PAGE_SIZE)
     if result.tentative:  # only a small part of the question matched: say so
         header = f"没有完全对应的内容，以下 {result.total} 段可能相关"
+    elif result.near:  # one passage shown for its meaning, not its words
+        header = f"找到 {result.total - 1} 段相关内容和 1 段意思相近的内容"
     else:
         header = f"找到 {result.total} 段相关内容"
     header += f"（第 {page + 1}/{pages} 页）：" if pages > 1 else "："

@@ -119,6 +119,9 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
             _patched(relevance, "TOWN_KINDS", frozenset()),
             _patched(query_module, "TOWN_KINDS", frozenset()),
         ),
+        "no passage nearest in meaning": lambda: _patched(
+            Index, "_nearest", lambda self, *args: None
+        ),
         "no relevance threshold": lambda: _stacked(
             _patched(relevance, "STRONG_COVERAGE", 0.0),
             _patched(relevance, "WEAK_COVERAGE", 2.0),

@@ -123,14 +123,17 @@ def analyze(file: CorpusFile, pipeline: TextPipeline) -> FileEntry:
         lengths.append(len(tokens) - size)
     vocab = tuple(dict.fromkeys(tokens))  # first-seen order; C loops, not one call per token
     number = {t: i for i, t in enumerate(vocab)}
+    token_ids = np.fromiter(map(number.__getitem__, tokens), np.int32, len(tokens))
+    sizes = np.array(lengths, dtype=np.int32)
+    meaning = pipeline.meaning.passages(vocab, token_ids, sizes)
     return FileEntry(
         source=file.source,
         report=report,
         error=None,
-        table=PassageTable.build(passages, [file.source]),
+        table=PassageTable.build(passages, [file.source], meaning),
         vocab=vocab,
-        token_ids=np.fromiter(map(number.__getitem__, tokens), np.int32, len(tokens)),
-        lengths=np.array(lengths, dtype=np.int32),
+        token_ids=token_ids,
+        lengths=sizes,
     )
 
 

@@ -39,7 +39,7 @@ def writable_folder(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-_FORMAT = 8  # 8: the files' keys in files.pkl, read only to update (not at a cold start)
+_FORMAT = 9  # 9: each passage's meaning (meaning.npy); 8: the files' keys in files.pkl
 
 
 class IndexCache:

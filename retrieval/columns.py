@@ -99,6 +99,18 @@ class Spill:
         self._file.close()
         return FileBytes(fd, 0, self._size)
 
+    def rows(self, dtype: np.dtype, width: int) -> np.ndarray:
+        """What was written, as rows of `width` values memory-mapped from the file (read
+        where touched); this spill is finished."""
+        self._file.flush()
+        count = self._size // (np.dtype(dtype).itemsize * width)
+        if not count:
+            self._file.close()
+            return np.empty((0, width), dtype=dtype)
+        mapped = np.memmap(self._file, dtype=dtype, mode="r", shape=(count, width))
+        self._file.close()  # the map keeps the file
+        return mapped.view(np.ndarray)
+
 
 def write_bytes(blob: Bytes, path: Path) -> None:
     """Save a byte column as a plain file, a few megabytes at a time."""

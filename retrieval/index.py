@@ -31,6 +31,11 @@ from .text import TextPipeline
 # Unless the question names a town, no report takes more than this many of each five places.
 PER_REPORT = 2
 WINDOW = 5
+# The passage nearest to the question in meaning (`meaning`) is shown at this place (0-based:
+# third, after the two best by words), among the passages holding one of the question's
+# words; the NEAR_POOL of them with the best BM25 scores at most. README, "Nearest by meaning".
+NEAR_AT = 2
+NEAR_POOL = 256
 
 
 def _possible_counties(
@@ -60,6 +65,28 @@ def _regions(counties: list[str | None], provinces: list[str | None]) -> list[tu
     return [known[pair] for pair in pairs]
 
 
+def _kind_words(words: list[ContentWord]) -> set[str]:
+    return {w.parts[-1][0] for w in words if w.kind}
+
+
+def _largest(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest positive values, in no order (every positive one when
+    there are fewer). The few above a threshold guessed from every 16th value are
+    partitioned, not all: at 100k passages 0.07 ms against 0.2–0.45 for `argpartition` of
+    a question's scores, most of them zeros."""
+    if len(values) > 32 * k:
+        sample = values[::16]
+        guess = np.partition(sample, len(sample) - k // 8)[len(sample) - k // 8]
+        above = np.flatnonzero(values >= guess) if guess > 0 else np.flatnonzero(values > 0)
+        if len(above) < k:  # guessed too high
+            above = np.flatnonzero(values > 0)
+    else:
+        above = np.flatnonzero(values > 0)
+    if len(above) > k:
+        above = above[np.argpartition(values.take(above), len(above) - k)[len(above) - k :]]
+    return above
+
+
 def rank_key(scores: np.ndarray, coverage: np.ndarray) -> np.ndarray:
     """What relevant passages are ranked by (ties by BM25 score alone): BM25 times the
     share of the question's content covered. On the calibration set mrr@5 0.777 → 0.815
@@ -72,6 +99,7 @@ class SearchResult:
     query: Query
     hits: tuple[Hit, ...]
     total: int  # relevant passages before paging (possibly relevant ones when no other)
+    near: bool = False  # one of `total` is shown only as nearest in meaning (`Hit.near`)
 
     @property
     def tentative(self) -> bool:
@@ -181,24 +209,106 @@ class Index:
         words = content_words(query, self.bm25, self.pipeline)
         self._kinds_held(words, distinct, presence)
         candidates, coverage, weak = self._relevant(query, words, distinct, presence, allowed)
-        score = scores.take(candidates)
-        if not (positive := score > 0).all():  # a held term adds > 0 except in Okapi
-            candidates, coverage, score = candidates[positive], coverage[positive], score[positive]
-        total = len(candidates)
-        wanted = offset + top_k
-        pool = max(wanted * 20, 100)  # enough to spread a page across towns
+        if not (positive := scores.take(candidates) > 0).all():  # > 0 except in Okapi
+            candidates, coverage = candidates[positive], coverage[positive]
+        total, wanted = len(candidates), offset + top_k
+        ranked = self._ranked(candidates, scores.take(candidates), coverage, wanted)
+        spread = len(query.townships) != 1  # one town named is all its report says; two, both
+        eligible = self._eligible(query, words, distinct, presence, allowed)
+        near = self._nearest(words, scores, eligible, ranked, spread)
+        outside = near is not None and not (candidates == near).any()
+        if near is not None:  # third; the spread never moves the first two
+            ranked = np.insert(ranked[ranked != near], min(NEAR_AT, len(ranked)), near)
+            total += outside
+        if spread:
+            ranked = self._spread(ranked, wanted)
+        hits = tuple(
+            self._hit(
+                int(i),
+                float(scores[i] + constant),
+                distinct,
+                int(presence[i]),
+                weak,
+                near=bool(outside and i == near),
+            )
+            for i in ranked[offset:wanted]
+        )
+        return SearchResult(query, hits, total, outside)
+
+    @staticmethod
+    def _ranked(
+        candidates: np.ndarray, score: np.ndarray, coverage: np.ndarray, wanted: int
+    ) -> np.ndarray:
+        """Candidates best first by `rank_key` (ties by BM25 score, then position); only
+        enough of them to spread a page across towns."""
+        pool = max(wanted * 20, 100)
         rank = rank_key(score, coverage)
         if len(candidates) > pool:
             best = np.argpartition(-rank, pool - 1)[:pool]
-            candidates, rank = candidates[best], rank[best]
-        ranked = candidates[np.lexsort((candidates, -scores[candidates], -rank))]
-        if len(query.townships) != 1:  # one town named is all its report says; two, both
-            ranked = self._spread(ranked, wanted)
-        hits = tuple(
-            self._hit(int(i), float(scores[i] + constant), distinct, int(presence[i]), weak)
-            for i in ranked[offset:wanted]
+            candidates, score, rank = candidates[best], score[best], rank[best]
+        return candidates[np.lexsort((candidates, -score, -rank))]
+
+    def _eligible(
+        self,
+        query: Query,
+        words: list[ContentWord],
+        distinct: list[str],
+        presence: np.ndarray,
+        allowed: np.ndarray | None,
+    ) -> np.ndarray | None:
+        """Which passages may be shown as nearest in meaning, beyond holding one of the
+        question's terms (a BM25 score above 0): None when that is all. Not those holding
+        only a word for a kind of township (every passage of such a report holds it), and
+        only those in the places and years the question names. Related words count: 答疑's
+        解答 puts 大河乡's 解答群众咨询100余人次 third for 村里请的律师一年下村讲课、答疑大概多少次
+        (real set +1, no other set changed; README, "Nearest by meaning")."""
+        kinds = sum(1 << k for k, t in enumerate(distinct) if t in _kind_words(words))
+        mask = None
+        if kinds:
+            mask = (presence & presence.dtype.type(np.iinfo(presence.dtype).max ^ kinds)) != 0
+        if allowed is not None:
+            mask = allowed[self.report_of] if mask is None else mask & allowed[self.report_of]
+        if query.years:
+            every = np.arange(len(self))
+            years = self._in_years(every, query.years)
+            mask = years if mask is None else mask & years
+        return mask
+
+    def _nearest(
+        self,
+        words: list[ContentWord],
+        scores: np.ndarray,
+        eligible: np.ndarray | None,
+        ranked: np.ndarray,
+        spread: bool,
+    ) -> int | None:
+        """The passage nearest to the question in meaning (`meaning`) that is not among
+        the NEAR_AT first of those `ranked` by words (and, when answers are spread across
+        towns, whose report has not filled its places there), among the NEAR_POOL eligible
+        passages with the best BM25 scores. None when nothing was found by words or no
+        word has a meaning."""
+        if not len(ranked):
+            return None
+        first = ranked[:NEAR_AT]
+        vector = self.pipeline.meaning.question(
+            [
+                (w.parts[-1][0], w.weight, [(t, share) for t, share, _ in w.parts[:-1]])
+                for w in words
+                if not w.kind
+            ]
         )
-        return SearchResult(query, hits, total)
+        if vector is None:
+            return None
+        held = scores if eligible is None else np.where(eligible, scores, 0.0)
+        pool = np.sort(_largest(held, NEAR_POOL))  # rows in file order; ties: the earlier
+        nearness = np.asarray(self.corpus.passages.meaning[pool], dtype=np.float32) @ vector
+        shown = set(first.tolist())
+        nearest = [i for i in pool[np.argsort(-nearness, kind="stable")].tolist() if i not in shown]
+        # a report that has filled its places among the first yields to others if it can, as
+        # in `_spread`
+        full = self.report_of[first].tolist() if spread else []
+        room = (i for i in nearest if full.count(self.report_of[i]) < PER_REPORT)
+        return next(room, nearest[0] if nearest else None)
 
     def words_that_find(self, query: Query, limit: int = 2) -> tuple[tuple[str, int], ...]:
         """For a question that found nothing: its own domain words (`relevance`: 普法, 调解,
@@ -228,8 +338,8 @@ class Index:
         result = self.search(anywhere, top_k=towns * PER_REPORT)
         if not result.hits or result.tentative:
             return 0, ()
-        names = dict.fromkeys(hit.report.name for hit in result.hits)
-        return result.total, tuple(names)[:towns]
+        names = dict.fromkeys(hit.report.name for hit in result.hits if not hit.near)
+        return result.total - result.near, tuple(names)[:towns]
 
     def _kinds_held(
         self, words: list[ContentWord], distinct: list[str], presence: np.ndarray
@@ -342,8 +452,10 @@ class Index:
             out.append(remaining.pop(pick))
         return np.array(out + remaining, dtype=np.int64)
 
-    def _hit(self, i: int, score: float, distinct: list[str], presence: int, weak: bool) -> Hit:
+    def _hit(
+        self, i: int, score: float, distinct: list[str], presence: int, weak: bool, near: bool
+    ) -> Hit:
         passage = self.corpus.passages[i]
         matched = tuple(t for k, t in enumerate(distinct) if presence >> k & 1)
         report = self.corpus.reports[self.report_of[i]]
-        return Hit(passage=passage, report=report, score=score, matched=matched, weak=weak)
+        return Hit(passage, report, score, matched, weak, near)

@@ -105,6 +105,8 @@ class Hit:
     score: float
     matched: tuple[str, ...] = field(default=())
     weak: bool = False  # only possibly relevant: little of the question matched
+    # shown as the passage nearest to the question in meaning, not judged relevant by its words
+    near: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -120,4 +122,5 @@ class Hit:
             "score": round(self.score, 4),
             "matched": list(self.matched),
             "weak": self.weak,
+            "near": self.near,
         }

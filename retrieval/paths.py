@@ -16,6 +16,7 @@ CACHE_ROOT = DATA_DIR / "cache"  # one index cache per corpus folder below it
 QUERY_LOG = DATA_DIR / "queries.sqlite3"
 GAZETTEER = DATA_DIR / "gazetteer" / "divisions.tsv.gz"
 RELATED_TABLE = DATA_DIR / "related.tsv"
+MEANING_TABLE = DATA_DIR / "meaning.npz"
 CALIBRATION_DIR = DATA_DIR / "calibration"
 
 SHARED = ROOT.parent / "shared"

@@ -13,9 +13,10 @@ from typing import overload
 import numpy as np
 
 from .columns import FileBytes, JoinedBytes, Spill, Strings, load_array, write_bytes
+from .meaning import AXES
 from .models import Passage
 
-_ARRAYS = ("ids", "text_ends", "section_of", "report_of")
+_ARRAYS = ("ids", "text_ends", "section_of", "report_of", "meaning")
 
 
 class PassageTable(Sequence[Passage]):
@@ -28,6 +29,7 @@ class PassageTable(Sequence[Passage]):
         report_of: np.ndarray,
         sections: Strings,
         sources: list[str],
+        meaning: np.ndarray | None = None,
     ) -> None:
         self.ids = ids  # fixed-width ASCII ids
         self.text_blob = text_blob  # uint8, all texts as UTF-8, back to back
@@ -36,11 +38,16 @@ class PassageTable(Sequence[Passage]):
         self.report_of = report_of  # int32 index into `sources` (the corpus' reports)
         self.sections = sections  # distinct heading paths
         self.sources = sources
-        if not (len(ids) == len(text_ends) == len(section_of) == len(report_of)):
+        # float16 unit vector of each passage's meaning (`meaning`); zeros: none known
+        self.meaning = np.zeros((len(ids), AXES), np.float16) if meaning is None else meaning
+        columns = (ids, text_ends, section_of, report_of, self.meaning)
+        if len({len(column) for column in columns}) > 1:
             raise ValueError("passage table columns differ in length")
 
     @classmethod
-    def build(cls, passages: Sequence[Passage], sources: list[str]) -> PassageTable:
+    def build(
+        cls, passages: Sequence[Passage], sources: list[str], meaning: np.ndarray | None = None
+    ) -> PassageTable:
         order = {s: i for i, s in enumerate(sources)}
         section_index: dict[str, int] = {}
         encoded = [p.text.encode() for p in passages]
@@ -55,6 +62,7 @@ class PassageTable(Sequence[Passage]):
             report_of=np.array([order[p.source] for p in passages], dtype=np.int32),
             sections=Strings.of(list(section_index)),
             sources=list(sources),
+            meaning=meaning,
         )
 
     @classmethod
@@ -69,7 +77,7 @@ class PassageTable(Sequence[Passage]):
         )
         sections = _Sections()
         remaps: dict[int, np.ndarray] = {}
-        ids, blobs, ends, section_of = [], [], [], []
+        ids, blobs, ends, section_of, meaning = [], [], [], [], []
         offset = 0
         for table, start, end in _coalesce(runs):
             if id(table) not in remaps:
@@ -83,6 +91,7 @@ class PassageTable(Sequence[Passage]):
             )
             ends.append(np.asarray(table.text_ends[start:end]) - first + offset)
             section_of.append(remaps[id(table)][table.section_of[start:end]])
+            meaning.append(table.meaning[start:end])
             offset += last - first
         return cls(
             ids=np.concatenate(ids),
@@ -92,6 +101,7 @@ class PassageTable(Sequence[Passage]):
             report_of=report_of,
             sections=sections.joined(),
             sources=list(sources),
+            meaning=np.concatenate(meaning),
         )
 
     def __len__(self) -> int:
@@ -161,6 +171,7 @@ class TableBuilder:
         self._ids: list[np.ndarray] = []
         self._ends: list[np.ndarray] = []
         self._section_of: list[np.ndarray] = []
+        self._meaning = Spill(spill_to)  # 128 MB at a million passages
         self._counts: list[int] = []
         self._offset = 0
 
@@ -170,6 +181,7 @@ class TableBuilder:
         self._ids.append(np.asarray(table.ids))
         self._ends.append(np.asarray(table.text_ends) + self._offset)
         self._section_of.append(self._sections.add(table.sections)[table.section_of])
+        self._meaning.append(np.ascontiguousarray(table.meaning, dtype=np.float16))
         self._counts.append(len(table))
         self._offset += len(blob)
 
@@ -185,6 +197,7 @@ class TableBuilder:
             report_of=np.repeat(np.arange(len(self._counts), dtype=np.int32), self._counts),
             sections=self._sections.joined(),
             sources=list(sources),
+            meaning=self._meaning.rows(np.float16, AXES),
         )
 
 

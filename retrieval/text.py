@@ -14,13 +14,16 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import opencc
 
 from .paths import DATA_DIR
 from .segment import Segmenter, function_words, rare_proper_names
+
+if TYPE_CHECKING:
+    from .meaning import Meaning
 
 # Full-width ASCII (！..～) to half-width, ideographic space to space: length-preserving.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -210,6 +213,13 @@ class TextPipeline:
         return self.segmenter.freq.get(normalize(word), 0) > 0
 
     @functools.cached_property
+    def meaning(self) -> Meaning:
+        """The word vectors passages and questions are placed by (`meaning`)."""
+        from .meaning import meaning_table  # it reads this module's normalisation
+
+        return meaning_table(self.data_dir / "meaning.npz")
+
+    @functools.cached_property
     def fingerprint(self) -> str:
         """Changes whenever the dictionary, stopwords or synonyms change."""
         return data_fingerprint(self.data_dir)
@@ -382,9 +392,9 @@ _TOKEN_FILES = ("dict.txt", "stopwords.txt", "synonyms.txt", "question_words.txt
 
 def data_fingerprint(data_dir: Path) -> str:
     """A hash of the data files that shape an analysed report or a parsed question:
-    dictionary, stopwords, synonyms, question words and the gazetteer."""
+    dictionary, stopwords, synonyms, question words, the gazetteer and the meaning table."""
     digest = hashlib.sha1()
-    for name in (*_TOKEN_FILES, "gazetteer/divisions.tsv.gz"):
+    for name in (*_TOKEN_FILES, "gazetteer/divisions.tsv.gz", "meaning.npz"):
         path = data_dir / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"")

@@ -38,6 +38,7 @@ def test_second_build_loads_snapshot_with_same_results(corpus_copy, cache):
     assert _ids(first) == _ids(second) and _ids(second)
     assert [r.township for r in first.corpus.reports] == [r.township for r in second.corpus.reports]
     assert first.corpus.passages[5] == second.corpus.passages[5]
+    assert np.array_equal(first.corpus.passages.meaning, second.corpus.passages.meaning)
 
 
 def test_changed_file_invalidates_and_only_it_is_reanalysed(corpus_copy, cache):
@@ -177,6 +178,7 @@ def test_incremental_update_scores_like_a_full_rebuild(corpus_copy, cache):
     assert [r.source for r in updated.corpus.reports] == [r.source for r in full.corpus.reports]
     assert [s.source for s in updated.corpus.skipped] == ["empty.txt"]
     assert list(updated.corpus.passages) == list(full.corpus.passages)
+    assert np.array_equal(updated.corpus.passages.meaning, full.corpus.passages.meaning)
     assert sorted(updated.bm25.vocab) == sorted(full.bm25.vocab)
     for word in full.bm25.vocab:  # every word's postings, as a rebuild has them
         got, want = updated.bm25.postings(word), full.bm25.postings(word)

@@ -29,6 +29,7 @@ def _same_as_full_build(index, corpus: Path) -> None:
     full = build_index(corpus)
     assert [r.source for r in index.corpus.reports] == [r.source for r in full.corpus.reports]
     assert list(index.corpus.passages) == list(full.corpus.passages)
+    assert np.array_equal(index.corpus.passages.meaning, full.corpus.passages.meaning)
     for word in full.bm25.vocab:
         got, want = index.bm25.postings(word), full.bm25.postings(word)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]), word

