@@ -38,20 +38,24 @@ Weighed = tuple[str, float, Sequence[tuple[str, float]]]
 
 
 class Meaning:
-    """Word vectors (unit length, float32) with each word's everyday rarity."""
+    """Word vectors (unit length, float16 as stored) with each word's everyday rarity."""
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray, rarity: np.ndarray) -> None:
         if not (len(words) == len(vectors) == len(rarity)):
             raise ValueError("meaning table columns differ in length")
         self.row = {w: i for i, w in enumerate(words)}
-        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.vectors = np.asarray(vectors, dtype=np.float16)  # 7 MB; a question reads a few
         self.axes = self.vectors.shape[1] if self.vectors.ndim == 2 else AXES
-        # a passage word's vector counts by its rarity in everyday Chinese, known without
-        # the corpus: each file's passages are placed where it is analysed, in parallel
-        # (and a last row of zeros, for words the table lacks)
-        self._weighted = np.vstack(
-            [self.vectors * np.asarray(rarity, dtype=np.float32)[:, None], np.zeros(self.axes)]
-        ).astype(np.float32)
+        self._rarity = np.asarray(rarity, dtype=np.float32)
+
+    @functools.cached_property
+    def _weighted(self) -> np.ndarray:
+        """Each word's vector times its rarity in everyday Chinese, known without the
+        corpus (each file's passages are placed where it is analysed, in parallel), and a
+        last row of zeros for words the table lacks. float32, 14 MB: made only where
+        reports are analysed, not in a server that only answers."""
+        weighted = self.vectors.astype(np.float32) * self._rarity[:, None]
+        return np.vstack([weighted, np.zeros((1, self.axes), np.float32)])
 
     @classmethod
     def load(cls, path: Path) -> Meaning:
@@ -88,11 +92,11 @@ class Meaning:
         for word, weight, parts in words:
             weight = max(weight, LEAST_WEIGHT)
             if (row := self.row.get(word)) is not None:
-                vector += weight * self.vectors[row]
+                vector += weight * self.vectors[row].astype(np.float32)
                 continue
             for token, share in parts:
                 if (row := self.row.get(token)) is not None:
-                    vector += share * weight * self.vectors[row]
+                    vector += share * weight * self.vectors[row].astype(np.float32)
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm > 0 else None
 
