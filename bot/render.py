@@ -108,8 +108,8 @@ def answer_html(
     pages = -(-result.total // PAGE_SIZE)
     if result.tentative:  # only a small part of the question matched: say so
         header = f"没有完全对应的内容，以下 {result.total} 段可能相关"
-    elif result.near:  # one passage shown for its meaning, not its words
-        header = f"找到 {result.total - 1} 段相关内容和 1 段意思相近的内容"
+    elif result.near:  # passages shown for their meaning, not their words
+        header = f"找到 {result.total - result.near} 段相关内容和 {result.near} 段意思相近的内容"
     else:
         header = f"找到 {result.total} 段相关内容"
     header += f"（第 {page + 1}/{pages} 页）：" if pages > 1 else "："

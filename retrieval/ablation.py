@@ -120,7 +120,7 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
             _patched(query_module, "TOWN_KINDS", frozenset()),
         ),
         "no passage nearest in meaning": lambda: _patched(
-            Index, "_nearest", lambda self, *args: None
+            Index, "_nearest", lambda self, *args: []
         ),
         "no relevance threshold": lambda: _stacked(
             _patched(relevance, "STRONG_COVERAGE", 0.0),
