@@ -29,6 +29,7 @@ class PostingsBuilder:
 
     def __init__(self, spill_to: Path | None = None) -> None:
         self.vocab: dict[str, int] = {}
+        self.words: list[str] = []  # by term number
         self._df = np.zeros(1024, dtype=np.int64)
         # each batch's terms, passages and counts (int32), in order, on disk (see Spill)
         self._spill = Spill(spill_to)
@@ -36,10 +37,13 @@ class PostingsBuilder:
         self._lengths: list[np.ndarray] = []
         self._n_docs = 0
 
-    def add(self, words: Sequence[str], token_ids: np.ndarray, lengths: np.ndarray) -> None:
-        """Passages whose tokens are `words[token_ids]`, back to back, `lengths` each."""
-        for word in sorted(set(words).difference(self.vocab)):  # numbered deterministically
+    def add(self, words: Sequence[str], token_ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Passages whose tokens are `words[token_ids]`, back to back, `lengths` each;
+        returns each of `words`' term number."""
+        new = sorted(set(words).difference(self.vocab))  # numbered deterministically
+        for word in new:
             self.vocab[word] = len(self.vocab)
+        self.words += new
         remap = np.fromiter(map(self.vocab.__getitem__, words), np.int64, len(words))
         n = max(len(lengths), 1)
         local = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
@@ -58,6 +62,7 @@ class PostingsBuilder:
         self._sizes.append(len(terms))
         self._lengths.append(np.asarray(lengths, dtype=np.float64))
         self._n_docs += len(lengths)
+        return remap
 
     def build(self, params: BM25Params) -> SparseBM25:
         """The postings laid out by term (once: the builder is spent afterwards)."""
@@ -77,7 +82,7 @@ class PostingsBuilder:
             post_tf[where] = tf[order]
             cursor[held] += counts
         lengths = np.concatenate(self._lengths) if self._lengths else np.empty(0)
-        vocab, self.vocab, self._lengths = self.vocab, {}, []
+        vocab, self.vocab, self.words, self._lengths = self.vocab, {}, [], []
         return SparseBM25(vocab, starts, post_docs, post_tf, lengths, params)
 
     def _steps(self) -> Iterator[tuple[np.ndarray, ...]]:

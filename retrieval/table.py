@@ -38,9 +38,10 @@ class PassageTable(Sequence[Passage]):
         self.report_of = report_of  # int32 index into `sources` (the corpus' reports)
         self.sections = sections  # distinct heading paths
         self.sources = sources
-        # float16 unit vector of each passage's meaning (`meaning`); zeros: none known
-        self.meaning = np.zeros((len(ids), AXES), np.float16) if meaning is None else meaning
-        columns = (ids, text_ends, section_of, report_of, self.meaning)
+        # float16 unit vector of each passage's meaning (`meaning.Placer`; zeros: no word
+        # known); None until placed, as in a file's analysis (placed when merged)
+        self.meaning = meaning
+        columns = (ids, text_ends, section_of, report_of, *([] if meaning is None else [meaning]))
         if len({len(column) for column in columns}) > 1:
             raise ValueError("passage table columns differ in length")
 
@@ -65,13 +66,33 @@ class PassageTable(Sequence[Passage]):
             meaning=meaning,
         )
 
+    @property
+    def placed(self) -> np.ndarray:
+        """The passages' meaning; an error if they were never placed."""
+        if self.meaning is None:
+            raise ValueError("passages not placed by meaning")
+        return self.meaning
+
+    def with_meaning(self, meaning: np.ndarray) -> PassageTable:
+        """The same passages with each one's meaning (`meaning.Placer`)."""
+        return PassageTable(
+            self.ids,
+            self.text_blob,
+            self.text_ends,
+            self.section_of,
+            self.report_of,
+            self.sections,
+            self.sources,
+            meaning,
+        )
+
     @classmethod
     def gather(
         cls, runs: Sequence[tuple[PassageTable, int, int]], sources: list[str]
     ) -> PassageTable:
         """A table of row ranges `(table, start, end)` of other tables, one run per report."""
         if not runs:
-            return cls.build([], sources)
+            return cls.build([], sources).with_meaning(np.zeros((0, AXES), np.float16))
         report_of = np.repeat(
             np.arange(len(runs), dtype=np.int32), [end - start for _, start, end in runs]
         )
@@ -91,7 +112,7 @@ class PassageTable(Sequence[Passage]):
             )
             ends.append(np.asarray(table.text_ends[start:end]) - first + offset)
             section_of.append(remaps[id(table)][table.section_of[start:end]])
-            meaning.append(table.meaning[start:end])
+            meaning.append(table.placed[start:end])
             offset += last - first
         return cls(
             ids=np.concatenate(ids),
@@ -143,6 +164,7 @@ class PassageTable(Sequence[Passage]):
     def save(self, folder: Path) -> dict:
         """Write the columns as files (texts and headings as plain UTF-8, copied a few
         megabytes at a time); returns the picklable rest."""
+        self.placed  # noqa: B018 - a snapshot is only of placed passages
         for name in _ARRAYS:
             np.save(folder / f"{name}.npy", np.asarray(getattr(self, name)))
         write_bytes(self.text_blob, folder / "text_blob.bin")
@@ -181,7 +203,7 @@ class TableBuilder:
         self._ids.append(np.asarray(table.ids))
         self._ends.append(np.asarray(table.text_ends) + self._offset)
         self._section_of.append(self._sections.add(table.sections)[table.section_of])
-        self._meaning.append(np.ascontiguousarray(table.meaning, dtype=np.float16))
+        self._meaning.append(np.ascontiguousarray(table.placed, dtype=np.float16))
         self._counts.append(len(table))
         self._offset += len(blob)
 

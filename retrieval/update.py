@@ -74,7 +74,8 @@ def update(
         entry = value
         added.append(_postings(entry, vocab, offset))
         reports.append(entry.report)
-        runs.append((entry.table, 0, len(entry.lengths)))
+        meaning = pipeline.meaning.passages(entry.vocab, entry.token_ids, entry.lengths)
+        runs.append((entry.table.with_meaning(meaning), 0, len(entry.lengths)))
         lengths.append(entry.lengths.astype(np.float64))
         offset += len(entry.lengths)
     of = np.asarray(old.report_of)
