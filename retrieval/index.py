@@ -66,6 +66,12 @@ def _regions(counties: list[str | None], provinces: list[str | None]) -> list[tu
     return [known[pair] for pair in pairs]
 
 
+def _kind_bits(words: list[ContentWord], distinct: list[str]) -> list[int]:
+    """The presence bits of the question's words for a kind of township (街道, 乡镇)."""
+    kinds = {w.parts[-1][0] for w in words if w.kind}
+    return [k for k, term in enumerate(distinct) if term in kinds]
+
+
 def _largest(values: np.ndarray, k: int) -> np.ndarray:
     """Positions of the k largest positive values, in no order (every positive one when
     there are fewer). The few above a threshold guessed from every 16th value are
@@ -95,8 +101,10 @@ def rank_key(scores: np.ndarray, coverage: np.ndarray) -> np.ndarray:
 class SearchResult:
     query: Query
     hits: tuple[Hit, ...]
-    total: int  # relevant passages before paging (possibly relevant ones when no other)
-    near: int = 0  # how many of `total` are shown only as nearest in meaning (`Hit.near`)
+    # passages to page through: the relevant ones (possibly relevant ones when no other),
+    # and `near` more shown only as nearest in meaning (`Hit.near`)
+    total: int
+    near: int = 0
 
     @property
     def tentative(self) -> bool:
@@ -257,8 +265,7 @@ class Index:
         count: 答疑's 解答 brings 大河乡's 解答群众咨询100余人次 up for 村里请的律师一年下村讲课、
         答疑大概多少次 (real mrr@5 0.852 → 0.857, no other set changed; data/calibration/
         meaning.tsv)."""
-        kind_words = {w.parts[-1][0] for w in words if w.kind}
-        kinds = sum(1 << k for k, t in enumerate(distinct) if t in kind_words)
+        kinds = sum(1 << bit for bit in _kind_bits(words, distinct))
         mask = None
         if kinds:
             mask = (presence & presence.dtype.type(np.iinfo(presence.dtype).max ^ kinds)) != 0
@@ -354,13 +361,10 @@ class Index:
         """A word for a kind of township (街道) is held by the passages of reports of that
         kind, whatever their text says: a question that says 街道 wants sub-districts
         (街道出面牵线…贷款 ranked 保安镇's passage that names a 街道 above 中长街道's)."""
-        for word in words:
-            kind = word.parts[-1][0]
-            if not word.kind or kind not in distinct:
-                continue
-            bit = presence.dtype.type(distinct.index(kind))
+        for k in _kind_bits(words, distinct):
+            bit = presence.dtype.type(k)
             presence &= ~(presence.dtype.type(1) << bit)
-            presence |= self._of_kind(kind).astype(presence.dtype) << bit
+            presence |= self._of_kind(distinct[k]).astype(presence.dtype) << bit
 
     def _of_kind(self, kind: str) -> np.ndarray:
         """Per passage, whether its report is a township of the kind; once per kind."""
