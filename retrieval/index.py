@@ -31,12 +31,17 @@ from .text import TextPipeline
 # Unless the question names a town, no report takes more than this many of each five places.
 PER_REPORT = 2
 WINDOW = 5
-# The passages nearest to the question in meaning (`meaning`) are shown at these places
-# (0-based: third and fifth, after the two best by words and between the next), among the
-# passages holding one of the question's terms: the NEAR_POOL of them with the best BM25
-# scores. data/calibration/meaning.tsv; README, "Nearest in meaning".
-NEAR_PLACES = (2, 4)
+# Passages chosen by meaning (`meaning`) among those holding one of the question's terms
+# (the NEAR_POOL of them with the best BM25 scores) are shown at these places (0-based: third
+# and fifth, after the two best by words and between the next), each with how much the
+# words' own ranking of the pool counts beside meaning's: the third is the nearest in
+# meaning alone (what the words miss), the fifth the one meaning and words agree on best,
+# by reciprocal-rank fusion (Cormack et al. 2009, constant FUSION_K): 1 / (k + rank by
+# meaning) + weight / (k + rank by BM25). data/calibration/meaning.tsv; README, "Nearest in
+# meaning".
+NEAR_PLACES = ((2, 0.0), (4, 0.5))
 NEAR_POOL = 256
+FUSION_K = 60
 
 
 def _possible_counties(
@@ -70,6 +75,13 @@ def _kind_bits(words: list[ContentWord], distinct: list[str]) -> list[int]:
     """The presence bits of the question's words for a kind of township (街道, 乡镇)."""
     kinds = {w.parts[-1][0] for w in words if w.kind}
     return [k for k, term in enumerate(distinct) if term in kinds]
+
+
+def _ranks(keys: np.ndarray) -> np.ndarray:
+    """Each value's rank (0 = smallest; ties by position)."""
+    ranks = np.empty(len(keys), dtype=np.float64)
+    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
+    return ranks
 
 
 def _largest(values: np.ndarray, k: int) -> np.ndarray:
@@ -278,9 +290,10 @@ class Index:
 
     def _nearest(
         self, words: list[ContentWord], scores: np.ndarray, eligible: np.ndarray | None
-    ) -> list[int]:
-        """The NEAR_POOL eligible passages with the best BM25 scores, nearest to the
-        question in meaning (`meaning`) first; none when no word of it has a meaning."""
+    ) -> list[list[int]]:
+        """For each of NEAR_PLACES, the NEAR_POOL eligible passages with the best BM25
+        scores in the order that place chooses from (`NEAR_PLACES`); none when no word of
+        the question has a meaning."""
         vector = self.pipeline.meaning.question(
             [
                 (w.parts[-1][0], w.weight, [(t, share) for t, share, _ in w.parts[:-1]])
@@ -293,24 +306,32 @@ class Index:
         held = scores if eligible is None else np.where(eligible, scores, 0.0)
         pool = np.sort(_largest(held, NEAR_POOL))  # rows in file order; ties: the earlier
         nearness = np.asarray(self.meaning[pool], dtype=np.float32) @ vector
-        return pool[np.argsort(-nearness, kind="stable")].tolist()
+        by_meaning = _ranks(-nearness)
+        by_words = _ranks(-held[pool])
+        return [
+            pool[np.argsort(-fused, kind="stable")].tolist()
+            for fused in (
+                1 / (FUSION_K + by_meaning) + weight / (FUSION_K + by_words)
+                for _, weight in NEAR_PLACES
+            )
+        ]
 
     def _with_nearest(
         self,
         ranked: np.ndarray,
-        nearest: list[int],
+        nearest: list[list[int]],
         candidates: np.ndarray,
         spread: bool,
         wanted: int,
     ) -> tuple[np.ndarray, set[int]]:
-        """`ranked` with, at each of NEAR_PLACES, the nearest passage in meaning that is
-        not shown before it (and, when answers are spread across towns, whose report has
-        not filled its places there, if another's has not); and those of them the words
+        """`ranked` with, at each of NEAR_PLACES, the first passage of its order (`_nearest`)
+        that is not shown before it (and, when answers are spread across towns, whose report
+        has not filled its places there, if another's has not); and those of them the words
         had not found relevant (`candidates`, in ascending order)."""
         outside: set[int] = set()
-        for place in NEAR_PLACES:
+        for (place, _), order in zip(NEAR_PLACES, nearest, strict=False):
             before = ranked[:place].tolist()
-            fresh = [i for i in nearest if i not in before]
+            fresh = [i for i in order if i not in before]
             full = self.report_of[before].tolist() if spread else []
             room = (i for i in fresh if full.count(self.report_of[i]) < PER_REPORT)
             near = next(room, fresh[0] if fresh else None)

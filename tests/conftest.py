@@ -14,7 +14,7 @@ from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from retrieval import Index, build_index
-from retrieval.paths import DEV_QUESTIONS, ROOT
+from retrieval.paths import CORPUS_REAL, DEV_QUESTIONS, ROOT
 from retrieval.paths import SEEDS_DIR as SEEDS
 
 __all__ = ["ROOT", "SEEDS"]  # the repository and its seeds, for the tests
@@ -30,6 +30,19 @@ settings.load_profile("hermetic")
 def seed_index() -> Index:
     """The seeds' index, assembled as production assembles every index (no cache)."""
     return build_index(SEEDS, cache_dir=None, workers=1)
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    """The seeds and ../shared/corpus-real's 50 openings (55 reports) in one index, as
+    staff questions are scored (skipped where ../shared is not beside the repo)."""
+    if not CORPUS_REAL.is_dir():
+        pytest.skip("../shared/corpus-real is not beside the repo")
+    corpus = tmp_path_factory.mktemp("real") / "corpus"
+    corpus.mkdir()
+    for report in [*SEEDS.glob("*.txt"), *CORPUS_REAL.glob("*.txt")]:
+        shutil.copy(report, corpus / report.name)
+    return build_index(corpus, cache_dir=None, workers=2)
 
 
 @pytest.fixture
