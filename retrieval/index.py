@@ -329,21 +329,34 @@ class Index:
         has not filled its places there, if another's has not); and those of them the words
         had not found relevant (`candidates`, in ascending order)."""
         outside: set[int] = set()
+        shown = ranked.tolist()
         for (place, _), order in zip(NEAR_PLACES, nearest, strict=False):
-            before = ranked[:place].tolist()
-            fresh = [i for i in order if i not in before]
-            full = self.report_of[before].tolist() if spread else []
-            room = (i for i in fresh if full.count(self.report_of[i]) < PER_REPORT)
-            near = next(room, fresh[0] if fresh else None)
+            near = self._first_fresh(order, shown[:place], spread)
             if near is None:
                 break
             at = int(np.searchsorted(candidates, near))
             if at == len(candidates) or candidates[at] != near:
                 outside.add(near)
-            ranked = np.insert(ranked[ranked != near], min(place, len(ranked)), near)
+            if near in shown:
+                shown.remove(near)
+            shown.insert(min(place, len(shown)), near)
             if spread:
-                ranked = self._spread(ranked, wanted)
-        return ranked, outside
+                shown = self._spread(np.array(shown, dtype=np.int64), wanted).tolist()
+        return np.array(shown, dtype=np.int64), outside
+
+    def _first_fresh(self, order: list[int], before: list[int], spread: bool) -> int | None:
+        """The first passage of `order` not in `before`; when answers are spread, the first
+        whose report has fewer than PER_REPORT there, if there is one."""
+        full = self.report_of.take(before).tolist() if spread else []
+        first = None
+        for i in order:
+            if i in before:
+                continue
+            if not spread or full.count(self.report_of[i]) < PER_REPORT:
+                return i
+            if first is None:
+                first = i
+        return first
 
     def words_that_find(self, query: Query, limit: int = 2) -> tuple[tuple[str, int], ...]:
         """For a question that found nothing: its own domain words (`relevance`: 普法, 调解,
@@ -466,23 +479,16 @@ class Index:
         When too few other reports are relevant, the best remaining hit fills the place:
         relevant passages are never dropped to enforce the spread.
         """
-        remaining = [int(i) for i in ranked]
+        remaining = list(zip(ranked.tolist(), self.report_of.take(ranked).tolist(), strict=True))
         out: list[int] = []
+        shown: list[int] = []  # their reports
         while remaining and len(out) < wanted:
-            page_start = len(out) - len(out) % WINDOW
-            counts: dict[int, int] = {}
-            for i in out[page_start:]:
-                counts[self.report_of[i]] = counts.get(self.report_of[i], 0) + 1
-            pick = next(
-                (
-                    n
-                    for n, i in enumerate(remaining)
-                    if counts.get(self.report_of[i], 0) < PER_REPORT
-                ),
-                0,
-            )
-            out.append(remaining.pop(pick))
-        return np.array(out + remaining, dtype=np.int64)
+            page = shown[len(shown) - len(shown) % WINDOW :]
+            pick = next((n for n, (_, r) in enumerate(remaining) if page.count(r) < PER_REPORT), 0)
+            i, report = remaining.pop(pick)
+            out.append(i)
+            shown.append(report)
+        return np.array(out + [i for i, _ in remaining], dtype=np.int64)
 
     def _hit(
         self, i: int, score: float, distinct: list[str], presence: int, weak: bool, near: bool
