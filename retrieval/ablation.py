@@ -19,7 +19,7 @@ import numpy as np
 from . import index as index_module
 from . import query as query_module
 from . import related, relevance
-from .index import Index
+from .index import NEAR_PLACES, Index
 from .text import to_simplified
 
 
@@ -121,6 +121,9 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
         ),
         "no passage nearest in meaning": lambda: _patched(
             Index, "_nearest", lambda self, *args: []
+        ),
+        "fifth place by meaning alone (not with the words)": lambda: _patched(
+            index_module, "NEAR_PLACES", tuple((place, 0.0) for place, _ in NEAR_PLACES)
         ),
         "no relevance threshold": lambda: _stacked(
             _patched(relevance, "STRONG_COVERAGE", 0.0),
