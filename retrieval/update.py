@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,69 +37,90 @@ def update(
     params: BM25Params,
     origin: Origin,
 ) -> Index:
-    bm25, table = old.bm25, old.corpus.passages
+    walk = _walk(old, plan, skipped, pipeline)
+    of = np.asarray(old.report_of)
+    moved = np.arange(len(old.corpus.passages)) + walk.moved_by[of]
+    new_of_old = np.where(walk.kept[of], moved, -1).astype(np.int32)
+    words, starts, docs, tf = _merge(old.bm25, new_of_old, walk.vocab, walk.added)
+    new_bm25 = SparseBM25(
+        {w: i for i, w in enumerate(words)},
+        starts,
+        docs,
+        tf,
+        np.concatenate(walk.lengths) if walk.lengths else np.empty(0),
+        params,
+    )
+    new_bm25.prepare()  # now, not in the first question after the swap
+    table_of_reports = ReportTable.picked(old.corpus.reports, walk.reports)
+    sources = list(table_of_reports.column("source"))
+    corpus = Corpus(
+        table_of_reports,
+        PassageTable.gather(walk.runs, sources),
+        tuple(sorted(walk.errors, key=lambda s: s.source)),
+        origin,
+    )
+    return Index(corpus, pipeline, new_bm25)
+
+
+@dataclass
+class _Walk:
+    """What a plan keeps and adds, in corpus order (`_walk`): per report, an old report's
+    position or a new Report; the passage-table runs and passage lengths; the new reports'
+    postings; the files skipped; per old report, whether it is kept and how far its
+    passages move; the vocabulary, new words appended."""
+
+    vocab: dict[str, int]
+    errors: list[SkippedFile]
+    moved_by: np.ndarray
+    kept: np.ndarray
+    reports: list[int | Report] = field(default_factory=list)
+    runs: list[tuple[PassageTable, int, int]] = field(default_factory=list)
+    lengths: list[np.ndarray] = field(default_factory=list)
+    added: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+
+
+def _walk(
+    old: Index, plan: Sequence[Step], skipped: Sequence[SkippedFile], pipeline: TextPipeline
+) -> _Walk:
+    """Each step of the plan in order: an old report's passages kept where they move to, a
+    new report's passages added (placed by meaning), a file skipped with its reason (also a
+    report repeated under another name)."""
+    table = old.corpus.passages
     bounds = np.searchsorted(old.report_of, np.arange(len(old.corpus.reports) + 1))
-    doc_len = np.asarray(bm25.doc_len)  # read once: 50,000 slices of a memory map take 0.4 s
-    moved_by = np.zeros(len(old.corpus.reports), dtype=np.int64)  # per old report kept
-    kept = np.zeros(len(old.corpus.reports), dtype=bool)
-    vocab = dict(bm25.vocab)
-    reports: list[int | Report] = []  # an old report's position, or a new report
-    runs: list[tuple[PassageTable, int, int]] = []
-    lengths: list[np.ndarray] = []
-    added: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    errors = list(skipped)
+    doc_len = np.asarray(old.bm25.doc_len)  # read once: 50,000 slices of a memory map take 0.4 s
+    n = len(old.corpus.reports)
+    walk = _Walk(dict(old.bm25.vocab), list(skipped), np.zeros(n, np.int64), np.zeros(n, bool))
     repeats = Repeats()
     # two columns read once: a Report object per old report costs 16 µs (0.8 s at 50,000)
     sources, digests = old.corpus.reports.column("source"), old.corpus.reports.column("digest")
     offset = 0
     for kind, value in plan:
         if kind == "skip":
-            errors.append(value)
+            walk.errors.append(value)
             continue
         if kind == "old":
             source, digest = sources[int(value)], digests[int(value)]
         else:
             source, digest = value.report.source, value.report.digest
         if repeat := repeats.skip(source, digest):
-            errors.append(repeat)
+            walk.errors.append(repeat)
             continue
         if kind == "old":
             j = int(value)
             start, end = int(bounds[j]), int(bounds[j + 1])
-            moved_by[j], kept[j] = offset - start, True
-            reports.append(j)
-            runs.append((table, start, end))
-            lengths.append(doc_len[start:end])
+            walk.moved_by[j], walk.kept[j] = offset - start, True
+            walk.reports.append(j)
+            walk.runs.append((table, start, end))
+            walk.lengths.append(doc_len[start:end])
             offset += end - start
             continue
-        entry = value
-        added.append(_postings(entry, vocab, offset))
-        reports.append(entry.report)
-        meaning = pipeline.meaning.passages(entry.vocab, entry.token_ids, entry.lengths)
-        runs.append((entry.table.with_meaning(meaning), 0, len(entry.lengths)))
-        lengths.append(entry.lengths.astype(np.float64))
-        offset += len(entry.lengths)
-    of = np.asarray(old.report_of)
-    new_of_old = np.where(kept[of], np.arange(len(table)) + moved_by[of], -1).astype(np.int32)
-    words, starts, docs, tf = _merge(bm25, new_of_old, vocab, added)
-    new_bm25 = SparseBM25(
-        {w: i for i, w in enumerate(words)},
-        starts,
-        docs,
-        tf,
-        np.concatenate(lengths) if lengths else np.empty(0),
-        params,
-    )
-    new_bm25.prepare()  # now, not in the first question after the swap
-    table_of_reports = ReportTable.picked(old.corpus.reports, reports)
-    sources = list(table_of_reports.column("source"))
-    corpus = Corpus(
-        table_of_reports,
-        PassageTable.gather(runs, sources),
-        tuple(sorted(errors, key=lambda s: s.source)),
-        origin,
-    )
-    return Index(corpus, pipeline, new_bm25)
+        walk.added.append(_postings(value, walk.vocab, offset))
+        walk.reports.append(value.report)
+        meaning = pipeline.meaning.passages(value.vocab, value.token_ids, value.lengths)
+        walk.runs.append((value.table.with_meaning(meaning), 0, len(value.lengths)))
+        walk.lengths.append(value.lengths.astype(np.float64))
+        offset += len(value.lengths)
+    return walk
 
 
 def _postings(
