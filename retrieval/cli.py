@@ -161,7 +161,8 @@ def cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The commands and their options (the command-line contract: README)."""
     parser = argparse.ArgumentParser(prog="python -m retrieval", description="乡镇法治报告检索")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -211,8 +212,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ablate.add_argument("--json", action="store_true")
     ablate.set_defaults(func=cmd_ablate)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if getattr(args, "corpus", None) is not None and not args.corpus.is_dir():
         print(f"语料目录不存在: {args.corpus}", file=sys.stderr)
         return 2
