@@ -6,6 +6,7 @@ search in progress always sees one consistent corpus.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -42,6 +43,13 @@ WINDOW = 5
 NEAR_PLACES = ((2, 0.0), (4, 0.5))
 NEAR_POOL = 256
 FUSION_K = 60
+# Relevance is judged and ranked among this many best-scoring passages where that provably
+# gives the same pages (`Index._found_among_best`). At 1M passages judging and ranking every
+# passage took 6.0 of a question's 18 ms (line profile); judged among the best, a question's
+# p50 fell 15.1 -> 12.4 ms (in process, alternating rounds), at 100k 1.56 -> 1.54. 2,048:
+# the bound held for 204 of the 208 benchmark questions it may serve at 100k (512: 189,
+# 1,024: 192, 4,096: 204). README, "Performance" (stop 26).
+BEST_SCORES = 2048
 
 
 def _possible_counties(
@@ -77,6 +85,29 @@ def _kind_bits(words: list[ContentWord], distinct: list[str]) -> list[int]:
     return [k for k, term in enumerate(distinct) if term in kinds]
 
 
+def _pool(wanted: int) -> int:
+    """How many of the best-ranked passages are kept to spread a page across towns."""
+    return max(wanted * 20, 100)
+
+
+def _holds(ascending: np.ndarray, i: int) -> bool:
+    at = int(np.searchsorted(ascending, i))
+    return at < len(ascending) and int(ascending[at]) == i
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The passages a question found: the best ranked, how many there are, whether only
+    possibly relevant, whether one passage is among them, and (when judged from them) the
+    positions of the best-scoring passages."""
+
+    ranked: np.ndarray
+    total: int
+    weak: bool
+    relevant: Callable[[int], bool]
+    best: np.ndarray | None = None
+
+
 def _ranks(keys: np.ndarray) -> np.ndarray:
     """Each value's rank (0 = smallest; ties by position)."""
     ranks = np.empty(len(keys), dtype=np.float64)
@@ -85,10 +116,10 @@ def _ranks(keys: np.ndarray) -> np.ndarray:
 
 
 def _largest(values: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k largest positive values, in no order (every positive one when
-    there are fewer). The few above a threshold guessed from every 16th value are
-    partitioned, not all: at 100k passages 0.07 ms against 0.2–0.45 for `argpartition` of
-    a question's scores, most of them zeros."""
+    """Positions of the k largest positive values, ties to the earlier positions, in no
+    order (every positive one when there are fewer). The few above a threshold guessed
+    from every 16th value are partitioned, not all: at 100k passages 0.07 ms against
+    0.2–0.45 for `argpartition` of a question's scores, most of them zeros."""
     if len(values) > 32 * k:
         sample = values[::16]
         guess = np.partition(sample, len(sample) - k // 8)[len(sample) - k // 8]
@@ -98,7 +129,10 @@ def _largest(values: np.ndarray, k: int) -> np.ndarray:
     else:
         above = np.flatnonzero(values > 0)
     if len(above) > k:
-        above = above[np.argpartition(values.take(above), len(above) - k)[len(above) - k :]]
+        held = values.take(above)
+        kth = np.partition(held, len(held) - k)[len(held) - k]
+        over = above[held > kth]
+        above = np.concatenate([over, above[held == kth][: k - len(over)]])  # ascending
     return above
 
 
@@ -226,18 +260,17 @@ class Index:
         scores, constant = self.bm25.score(terms, presence, dict(query.weights))
         words = content_words(query, self.bm25, self.pipeline)
         self._kinds_held(words, distinct, presence)
-        candidates, coverage, weak = self._relevant(query, words, distinct, presence, allowed)
-        if not (positive := scores.take(candidates) > 0).all():  # > 0 except in Okapi
-            candidates, coverage = candidates[positive], coverage[positive]
-        total, wanted = len(candidates), offset + top_k
-        ranked = self._ranked(candidates, scores.take(candidates), coverage, wanted)
+        wanted = offset + top_k
+        found = self._found(query, words, distinct, presence, scores, allowed, wanted)
+        ranked, weak = found.ranked, found.weak
         spread = len(query.townships) != 1  # one town named is all its report says; two, both
         if spread:
             ranked = self._spread(ranked, wanted)
         if len(ranked):
             eligible = self._eligible(query, words, distinct, presence, allowed)
-            nearest = self._nearest(words, scores, eligible)
-            ranked, outside = self._with_nearest(ranked, nearest, candidates, spread, wanted)
+            best = found.best if eligible is None else None
+            nearest = self._nearest(words, scores, eligible, best)
+            ranked, outside = self._with_nearest(ranked, nearest, found.relevant, spread, wanted)
         else:
             outside = set()
         hits = tuple(
@@ -246,18 +279,85 @@ class Index:
             )
             for i in ranked[offset:wanted].tolist()
         )
-        return SearchResult(query, hits, total + len(outside), len(outside))
+        return SearchResult(query, hits, found.total + len(outside), len(outside))
+
+    def _found(
+        self,
+        query: Query,
+        words: list[ContentWord],
+        distinct: list[str],
+        presence: np.ndarray,
+        scores: np.ndarray,
+        allowed: np.ndarray | None,
+        wanted: int,
+    ) -> _Found:
+        """The passages to show, judged from the best-scoring ones when that is provably
+        the same (`_found_among_best`), else from all of them."""
+        found = self._found_among_best(query, words, distinct, presence, scores, allowed, wanted)
+        if found is not None:
+            return found
+        candidates, coverage, weak = self._relevant(query, words, distinct, presence, allowed)
+        if not (positive := scores.take(candidates) > 0).all():  # > 0 except in Okapi
+            candidates, coverage = candidates[positive], coverage[positive]
+        ranked = self._ranked(candidates, scores.take(candidates), coverage, wanted)
+        return _Found(ranked, len(candidates), weak, functools.partial(_holds, candidates))
+
+    def _found_among_best(
+        self,
+        query: Query,
+        words: list[ContentWord],
+        distinct: list[str],
+        presence: np.ndarray,
+        scores: np.ndarray,
+        allowed: np.ndarray | None,
+        wanted: int,
+    ) -> _Found | None:
+        """What `_relevant` and `_ranked` give, from the BEST_SCORES best-scoring passages
+        alone: every relevant passage is counted (one lookup a passage), but only those
+        are judged and ranked. A passage's rank (`rank_key`) is at most its score, so when
+        the last rank of the pool beats every score outside them, no passage outside could
+        enter the pool. None (judge them all) for a question naming places or years, with
+        many terms, answered only by possibly relevant passages, or when the bound fails
+        (4 of the 235 benchmark questions at 100k); in BM25+ only (a holder's score > 0)."""
+        if allowed is not None or query.years or len(distinct) > TABLE_BITS:
+            return None
+        if len(self) <= BEST_SCORES or self.bm25.params.variant != "plus":
+            return None
+        table, covered = levels(words, distinct, bool(query.townships))
+        strong = table == STRONG
+        total = int(np.count_nonzero(strong.take(presence)))
+        if not total:
+            return None
+        best = np.sort(_largest(scores, BEST_SCORES))  # ascending: ties to the earlier
+        candidates = best[strong.take(presence.take(best))]
+        coverage = covered.take(presence.take(candidates))
+        score = scores.take(candidates)
+        pool = _pool(wanted)
+        if len(candidates) < total:  # some relevant passages are outside the best
+            if len(candidates) < pool:
+                return None
+            rank = rank_key(score, coverage)
+            last = np.partition(rank, len(rank) - pool)[len(rank) - pool]
+            if last <= scores.take(best).min() * (1 + 1e-9):  # coverage ≤ 1, but rounded
+                return None
+        ranked = self._ranked(candidates, score, coverage, wanted)
+        return _Found(ranked, total, False, lambda i: bool(strong[presence[i]]), best)
 
     @staticmethod
     def _ranked(
         candidates: np.ndarray, score: np.ndarray, coverage: np.ndarray, wanted: int
     ) -> np.ndarray:
-        """Candidates best first by `rank_key` (ties by BM25 score, then position); only
-        enough of them to spread a page across towns."""
-        pool = max(wanted * 20, 100)
+        """Candidates (in ascending order) best first by `rank_key`, ties by BM25 score,
+        then position; only enough of them to spread a page across towns (the same ones
+        whichever way the candidates were found: `_found_among_best`)."""
+        pool = _pool(wanted)
         rank = rank_key(score, coverage)
         if len(candidates) > pool:
-            best = np.argpartition(-rank, pool - 1)[:pool]
+            kth = np.partition(rank, len(rank) - pool)[len(rank) - pool]
+            over = np.flatnonzero(rank > kth)
+            tied = np.flatnonzero(rank == kth)
+            tied = tied[np.lexsort((tied, -score[tied]))][: pool - len(over)]
+            best = np.concatenate([over, tied])
             candidates, score, rank = candidates[best], score[best], rank[best]
         return candidates[np.lexsort((candidates, -score, -rank))]
 
@@ -289,11 +389,17 @@ class Index:
         return mask
 
     def _nearest(
-        self, words: list[ContentWord], scores: np.ndarray, eligible: np.ndarray | None
+        self,
+        words: list[ContentWord],
+        scores: np.ndarray,
+        eligible: np.ndarray | None,
+        best: np.ndarray | None = None,
     ) -> list[list[int]]:
         """For each of NEAR_PLACES, the NEAR_POOL eligible passages with the best BM25
         scores in the order that place chooses from (`NEAR_PLACES`); none when no word of
-        the question has a meaning."""
+        the question has a meaning. `best`, when given, holds the positions of the best
+        scores in ascending order (every passage eligible); with NEAR_POOL or more of them,
+        the pool is taken from it."""
         vector = self.pipeline.meaning.question(
             [
                 (w.parts[-1][0], w.weight, [(t, share) for t, share, _ in w.parts[:-1]])
@@ -304,7 +410,10 @@ class Index:
         if vector is None:
             return []
         held = scores if eligible is None else np.where(eligible, scores, 0.0)
-        pool = np.sort(_largest(held, NEAR_POOL))  # rows in file order; ties: the earlier
+        if best is None or len(best) < NEAR_POOL:
+            pool = np.sort(_largest(held, NEAR_POOL))  # rows in file order
+        else:
+            pool = np.sort(best[_largest(held.take(best), NEAR_POOL)])
         nearness = np.asarray(self.meaning[pool], dtype=np.float32) @ vector
         by_meaning = _ranks(-nearness)
         by_words = _ranks(-held[pool])
@@ -320,22 +429,21 @@ class Index:
         self,
         ranked: np.ndarray,
         nearest: list[list[int]],
-        candidates: np.ndarray,
+        relevant: Callable[[int], bool],
         spread: bool,
         wanted: int,
     ) -> tuple[np.ndarray, set[int]]:
         """`ranked` with, at each of NEAR_PLACES, the first passage of its order (`_nearest`)
         that is not shown before it (and, when answers are spread across towns, whose report
         has not filled its places there, if another's has not); and those of them the words
-        had not found relevant (`candidates`, in ascending order)."""
+        had not found relevant."""
         outside: set[int] = set()
         shown = ranked.tolist()
         for (place, _), order in zip(NEAR_PLACES, nearest, strict=False):
             near = self._first_fresh(order, shown[:place], spread)
             if near is None:
                 break
-            at = int(np.searchsorted(candidates, near))
-            if at == len(candidates) or candidates[at] != near:
+            if not relevant(near):
                 outside.add(near)
             if near in shown:
                 shown.remove(near)

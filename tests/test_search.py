@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from retrieval import asks_for_reports, follow_up, to_simplified
+from retrieval import Index, asks_for_reports, build_index, follow_up, to_simplified
 
-from .conftest import ROOT, dev_questions, towns_index
+from .conftest import ROOT, SEEDS, dev_questions, towns_index
 
 
 def _towns(result):
@@ -249,3 +249,40 @@ def test_a_question_asking_which_reports_there_are(seed_index, question, listing
     query = seed_index.parse(question)
     assert asks_for_reports(query) is listing
     assert len(seed_index.reports_named(query)) == named
+
+
+@pytest.mark.parametrize("best", [150, 2048])
+def test_judging_the_best_scoring_passages_answers_as_judging_all(tmp_path, monkeypatch, best):
+    """Over more passages than BEST_SCORES, most questions are judged and ranked from the
+    best-scoring passages alone (`Index._found_among_best`); the pages, their order (ties by
+    score, then position) and the counts are those of judging every passage. With 150 of
+    them the bound often fails and every passage is judged: the two must still agree."""
+    from retrieval import index as index_module
+    from retrieval.bench import _questions
+    from retrieval.synthetic import generate
+
+    generate(tmp_path / "corpus", 3_000, SEEDS)
+    index = build_index(tmp_path / "corpus", cache_dir=None, workers=1)
+    monkeypatch.setattr(index_module, "BEST_SCORES", best)
+    assert len(index) > best
+    questions = _questions(index, count=120)
+    taken = []
+    among_best = Index._found_among_best
+
+    def counted(self, *args):
+        taken.append(found := among_best(self, *args))
+        return found
+
+    monkeypatch.setattr(Index, "_found_among_best", counted)
+
+    def pages() -> list:
+        return [
+            (r.total, r.near, [(h.report.source, h.passage.text, h.near) for h in r.hits])
+            for q in questions
+            for r in (index.search(q, top_k=k, offset=offset) for k, offset in ((5, 0), (20, 5)))
+        ]
+
+    among = pages()
+    assert sum(f is not None for f in taken) > 0.3 * len(taken)
+    monkeypatch.setattr(index_module, "BEST_SCORES", 10**12)
+    assert pages() == among
