@@ -18,7 +18,7 @@ import numpy as np
 
 from . import index as index_module
 from . import query as query_module
-from . import related, relevance
+from . import ranking, related, relevance
 from .index import NEAR_PLACES, Index
 from .text import to_simplified
 
@@ -94,7 +94,7 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
         "all ideas on": contextlib.nullcontext,
         "no related words": lambda: _patched(related, "MIN_SIMILARITY", 2.0),
         "ranked by BM25 alone (not × coverage)": lambda: _patched(
-            index_module, "rank_key", lambda scores, coverage: scores
+            ranking, "rank_key", lambda scores, coverage: scores
         ),
         "no question scaffolding list": lambda: _stacked(
             _patched(pipeline, "question_words", frozenset()),

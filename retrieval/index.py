@@ -6,12 +6,12 @@ search in progress always sees one consistent corpus.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import ranking
 from .bm25 import SparseBM25
 from .corpus import Corpus
 from .gazetteer import gazetteer, of_kind
@@ -43,13 +43,6 @@ WINDOW = 5
 NEAR_PLACES = ((2, 0.0), (4, 0.5))
 NEAR_POOL = 256
 FUSION_K = 60
-# Relevance is judged and ranked among this many best-scoring passages where that provably
-# gives the same pages (`Index._found_among_best`). At 1M passages judging and ranking every
-# passage took 6.0 of a question's 18 ms (line profile); judged among the best, a question's
-# p50 fell 15.1 -> 12.4 ms (in process, alternating rounds), at 100k 1.56 -> 1.54. 2,048:
-# the bound held for 204 of the 208 benchmark questions it may serve at 100k (512: 189,
-# 1,024: 192, 4,096: 204). README, "Performance" (stop 26).
-BEST_SCORES = 2048
 
 
 def _possible_counties(
@@ -83,64 +76,6 @@ def _kind_bits(words: list[ContentWord], distinct: list[str]) -> list[int]:
     """The presence bits of the question's words for a kind of township (街道, 乡镇)."""
     kinds = {w.parts[-1][0] for w in words if w.kind}
     return [k for k, term in enumerate(distinct) if term in kinds]
-
-
-def _pool(wanted: int) -> int:
-    """How many of the best-ranked passages are kept to spread a page across towns."""
-    return max(wanted * 20, 100)
-
-
-def _holds(ascending: np.ndarray, i: int) -> bool:
-    at = int(np.searchsorted(ascending, i))
-    return at < len(ascending) and int(ascending[at]) == i
-
-
-@dataclass(frozen=True)
-class _Found:
-    """The passages a question found: the best ranked, how many there are, whether only
-    possibly relevant, whether one passage is among them, and (when judged from them) the
-    positions of the best-scoring passages."""
-
-    ranked: np.ndarray
-    total: int
-    weak: bool
-    relevant: Callable[[int], bool]
-    best: np.ndarray | None = None
-
-
-def _ranks(keys: np.ndarray) -> np.ndarray:
-    """Each value's rank (0 = smallest; ties by position)."""
-    ranks = np.empty(len(keys), dtype=np.float64)
-    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
-    return ranks
-
-
-def _largest(values: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k largest positive values, ties to the earlier positions, in no
-    order (every positive one when there are fewer). The few above a threshold guessed
-    from every 16th value are partitioned, not all: at 100k passages 0.07 ms against
-    0.2–0.45 for `argpartition` of a question's scores, most of them zeros."""
-    if len(values) > 32 * k:
-        sample = values[::16]
-        guess = np.partition(sample, len(sample) - k // 8)[len(sample) - k // 8]
-        above = np.flatnonzero(values >= guess) if guess > 0 else np.flatnonzero(values > 0)
-        if len(above) < k:  # guessed too high
-            above = np.flatnonzero(values > 0)
-    else:
-        above = np.flatnonzero(values > 0)
-    if len(above) > k:
-        held = values.take(above)
-        kth = np.partition(held, len(held) - k)[len(held) - k]
-        over = above[held > kth]
-        above = np.concatenate([over, above[held == kth][: k - len(over)]])  # ascending
-    return above
-
-
-def rank_key(scores: np.ndarray, coverage: np.ndarray) -> np.ndarray:
-    """What relevant passages are ranked by (ties by BM25 score alone): BM25 times the
-    share of the question's content covered. On the calibration set mrr@5 0.777 → 0.815
-    against BM25 alone, dev unchanged at 1.000 (README, ablation table)."""
-    return scores * coverage
 
 
 @dataclass(frozen=True)
@@ -290,76 +225,25 @@ class Index:
         scores: np.ndarray,
         allowed: np.ndarray | None,
         wanted: int,
-    ) -> _Found:
-        """The passages to show, judged from the best-scoring ones when that is provably
-        the same (`_found_among_best`), else from all of them."""
-        found = self._found_among_best(query, words, distinct, presence, scores, allowed, wanted)
-        if found is not None:
-            return found
+    ) -> ranking.Found:
+        """The passages to show: judged among the best-scoring ones when that is provably
+        the same (`ranking.among_best`: a question naming no place or year, with few terms,
+        in a corpus larger than that, scored by BM25+), else among all of them."""
+        if (
+            allowed is None
+            and not query.years
+            and len(distinct) <= TABLE_BITS
+            and len(self) > ranking.BEST_SCORES
+            and self.bm25.params.variant == "plus"
+        ):
+            table, covered = levels(words, distinct, bool(query.townships))
+            found = ranking.among_best(scores, presence, table == STRONG, covered, wanted)
+            if found is not None:
+                return found
         candidates, coverage, weak = self._relevant(query, words, distinct, presence, allowed)
         if not (positive := scores.take(candidates) > 0).all():  # > 0 except in Okapi
             candidates, coverage = candidates[positive], coverage[positive]
-        ranked = self._ranked(candidates, scores.take(candidates), coverage, wanted)
-        return _Found(ranked, len(candidates), weak, functools.partial(_holds, candidates))
-
-    def _found_among_best(
-        self,
-        query: Query,
-        words: list[ContentWord],
-        distinct: list[str],
-        presence: np.ndarray,
-        scores: np.ndarray,
-        allowed: np.ndarray | None,
-        wanted: int,
-    ) -> _Found | None:
-        """What `_relevant` and `_ranked` give, from the BEST_SCORES best-scoring passages
-        alone: every relevant passage is counted (one lookup a passage), but only those
-        are judged and ranked. A passage's rank (`rank_key`) is at most its score, so when
-        the last rank of the pool beats every score outside them, no passage outside could
-        enter the pool. None (judge them all) for a question naming places or years, with
-        many terms, answered only by possibly relevant passages, or when the bound fails
-        (4 of the 235 benchmark questions at 100k); in BM25+ only (a holder's score > 0)."""
-        if allowed is not None or query.years or len(distinct) > TABLE_BITS:
-            return None
-        if len(self) <= BEST_SCORES or self.bm25.params.variant != "plus":
-            return None
-        table, covered = levels(words, distinct, bool(query.townships))
-        strong = table == STRONG
-        total = int(np.count_nonzero(strong.take(presence)))
-        if not total:
-            return None
-        best = np.sort(_largest(scores, BEST_SCORES))  # ascending: ties to the earlier
-        candidates = best[strong.take(presence.take(best))]
-        coverage = covered.take(presence.take(candidates))
-        score = scores.take(candidates)
-        pool = _pool(wanted)
-        if len(candidates) < total:  # some relevant passages are outside the best
-            if len(candidates) < pool:
-                return None
-            rank = rank_key(score, coverage)
-            last = np.partition(rank, len(rank) - pool)[len(rank) - pool]
-            if last <= scores.take(best).min() * (1 + 1e-9):  # coverage ≤ 1, but rounded
-                return None
-        ranked = self._ranked(candidates, score, coverage, wanted)
-        return _Found(ranked, total, False, lambda i: bool(strong[presence[i]]), best)
-
-    @staticmethod
-    def _ranked(
-        candidates: np.ndarray, score: np.ndarray, coverage: np.ndarray, wanted: int
-    ) -> np.ndarray:
-        """Candidates (in ascending order) best first by `rank_key`, ties by BM25 score,
-        then position; only enough of them to spread a page across towns (the same ones
-        whichever way the candidates were found: `_found_among_best`)."""
-        pool = _pool(wanted)
-        rank = rank_key(score, coverage)
-        if len(candidates) > pool:
-            kth = np.partition(rank, len(rank) - pool)[len(rank) - pool]
-            over = np.flatnonzero(rank > kth)
-            tied = np.flatnonzero(rank == kth)
-            tied = tied[np.lexsort((tied, -score[tied]))][: pool - len(over)]
-            best = np.concatenate([over, tied])
-            candidates, score, rank = candidates[best], score[best], rank[best]
-        return candidates[np.lexsort((candidates, -score, -rank))]
+        return ranking.found(candidates, scores.take(candidates), coverage, weak, wanted)
 
     def _eligible(
         self,
@@ -411,12 +295,12 @@ class Index:
             return []
         held = scores if eligible is None else np.where(eligible, scores, 0.0)
         if best is None or len(best) < NEAR_POOL:
-            pool = np.sort(_largest(held, NEAR_POOL))  # rows in file order
+            pool = np.sort(ranking.largest(held, NEAR_POOL))  # rows in file order
         else:
-            pool = np.sort(best[_largest(held.take(best), NEAR_POOL)])
+            pool = np.sort(best[ranking.largest(held.take(best), NEAR_POOL)])
         nearness = np.asarray(self.meaning[pool], dtype=np.float32) @ vector
-        by_meaning = _ranks(-nearness)
-        by_words = _ranks(-held[pool])
+        by_meaning = ranking.ranks(-nearness)
+        by_words = ranking.ranks(-held[pool])
         return [
             pool[np.argsort(-fused, kind="stable")].tolist()
             for fused in (

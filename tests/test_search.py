@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from retrieval import Index, asks_for_reports, build_index, follow_up, to_simplified
+from retrieval import asks_for_reports, build_index, follow_up, to_simplified
 
 from .conftest import ROOT, SEEDS, dev_questions, towns_index
 
@@ -162,7 +162,7 @@ def test_a_passage_answering_more_of_the_question_outranks_one_repeating_part_of
 ):
     """青山镇 says 无人机巡查 four times, 绿水镇 says it once and adds the 普法宣传 the
     question asks about: BM25 alone puts 青山镇 first; ranking by BM25 × coverage does not."""
-    from retrieval import index as index_module
+    from retrieval import ranking
 
     bodies = {
         "青山镇": "无人机巡查河道。无人机巡查山林。无人机巡查工地。无人机巡查农田。",
@@ -175,7 +175,7 @@ def test_a_passage_answering_more_of_the_question_outranks_one_repeating_part_of
     index = towns_index(tmp_path / "corpus", bodies, report)
     question = "无人机巡查时怎么做普法宣传"
     assert _towns(index.search(question))[:2] == ["绿水镇", "青山镇"]
-    monkeypatch.setattr(index_module, "rank_key", lambda scores, coverage: scores)
+    monkeypatch.setattr(ranking, "rank_key", lambda scores, coverage: scores)
     assert _towns(index.search(question))[:2] == ["青山镇", "绿水镇"]
 
 
@@ -254,26 +254,26 @@ def test_a_question_asking_which_reports_there_are(seed_index, question, listing
 @pytest.mark.parametrize("best", [150, 2048])
 def test_judging_the_best_scoring_passages_answers_as_judging_all(tmp_path, monkeypatch, best):
     """Over more passages than BEST_SCORES, most questions are judged and ranked from the
-    best-scoring passages alone (`Index._found_among_best`); the pages, their order (ties by
+    best-scoring passages alone (`ranking.among_best`); the pages, their order (ties by
     score, then position) and the counts are those of judging every passage. With 150 of
     them the bound often fails and every passage is judged: the two must still agree."""
-    from retrieval import index as index_module
+    from retrieval import ranking
     from retrieval.bench import _questions
     from retrieval.synthetic import generate
 
     generate(tmp_path / "corpus", 3_000, SEEDS)
     index = build_index(tmp_path / "corpus", cache_dir=None, workers=1)
-    monkeypatch.setattr(index_module, "BEST_SCORES", best)
+    monkeypatch.setattr(ranking, "BEST_SCORES", best)
     assert len(index) > best
     questions = _questions(index, count=120)
     taken = []
-    among_best = Index._found_among_best
+    among_best = ranking.among_best
 
-    def counted(self, *args):
-        taken.append(found := among_best(self, *args))
+    def counted(*args):
+        taken.append(found := among_best(*args))
         return found
 
-    monkeypatch.setattr(Index, "_found_among_best", counted)
+    monkeypatch.setattr(ranking, "among_best", counted)
 
     def pages() -> list:
         return [
@@ -284,5 +284,5 @@ def test_judging_the_best_scoring_passages_answers_as_judging_all(tmp_path, monk
 
     among = pages()
     assert sum(f is not None for f in taken) > 0.3 * len(taken)
-    monkeypatch.setattr(index_module, "BEST_SCORES", 10**12)
+    monkeypatch.setattr(ranking, "BEST_SCORES", 10**12)
     assert pages() == among
