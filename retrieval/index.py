@@ -229,18 +229,21 @@ class Index:
         """The passages to show: judged among the best-scoring ones when that is provably
         the same (`ranking.among_best`: a question naming no place or year, with few terms,
         in a corpus larger than that, scored by BM25+), else among all of them."""
+        table = None
+        if len(distinct) <= TABLE_BITS:
+            table = levels(words, distinct, bool(query.townships))
         if (
-            allowed is None
+            table is not None
+            and allowed is None
             and not query.years
-            and len(distinct) <= TABLE_BITS
             and len(self) > ranking.BEST_SCORES
             and self.bm25.params.variant == "plus"
         ):
-            table, covered = levels(words, distinct, bool(query.townships))
-            found = ranking.among_best(scores, presence, table == STRONG, covered, wanted)
+            found = ranking.among_best(scores, presence, table[0] == STRONG, table[1], wanted)
             if found is not None:
                 return found
-        candidates, coverage, weak = self._relevant(query, words, distinct, presence, allowed)
+        judged = self._judge(words, distinct, presence, table, bool(query.townships))
+        candidates, coverage, weak = self._relevant(query, judged, allowed)
         if not (positive := scores.take(candidates) > 0).all():  # > 0 except in Okapi
             candidates, coverage = candidates[positive], coverage[positive]
         return ranking.found(candidates, scores.take(candidates), coverage, weak, wanted)
@@ -402,15 +405,13 @@ class Index:
     def _relevant(
         self,
         query: Query,
-        words: list[ContentWord],
-        distinct: list[str],
-        presence: np.ndarray,
+        judged: tuple[Callable[[int], np.ndarray], Callable[[np.ndarray], np.ndarray]],
         allowed: np.ndarray | None,
     ) -> tuple[np.ndarray, np.ndarray, bool]:
         """The passages to show, in the places and years the question names: the relevant
         ones, or the possibly relevant ones when none is; the share of the question's
-        content each covers; and whether they are only possibly relevant."""
-        at_level, coverage = self._judge(query, words, distinct, presence)
+        content each covers; and whether they are only possibly relevant (`_judge`)."""
+        at_level, coverage = judged
         weak = False
         for wanted in (STRONG, WEAK):
             shown = at_level(wanted)
@@ -423,21 +424,25 @@ class Index:
             weak = True
         return shown, coverage(shown), weak
 
+    @staticmethod
     def _judge(
-        self, query: Query, words: list[ContentWord], distinct: list[str], presence: np.ndarray
+        words: list[ContentWord],
+        distinct: list[str],
+        presence: np.ndarray,
+        table: tuple[np.ndarray, np.ndarray] | None,
+        town_named: bool,
     ) -> tuple[Callable[[int], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
         """A function listing the passages at a level (WEAK or STRONG, see `relevance`),
         and one giving the share of the question's content given passages cover.
 
-        When the question has few terms (nearly always), one lookup per passage in a table
-        of every presence pattern: `take` from a boolean table (is this pattern at the
-        level?) costs half what indexing does (0.15 against 0.32 ms at 100k passages),
-        and `flatnonzero` of booleans a sixth of that of integers."""
-        town_named = bool(query.townships)
-        if len(distinct) <= TABLE_BITS:
-            table, covered = levels(words, distinct, town_named)
+        When the question has few terms (nearly always), one lookup per passage in the
+        `table` of every presence pattern (`relevance.levels`): `take` from a boolean table
+        (is this pattern at the level?) costs half what indexing does (0.15 against 0.32
+        ms at 100k passages), and `flatnonzero` of booleans a sixth of that of integers."""
+        if table is not None:
+            levels_of, covered = table
             return (
-                lambda wanted: np.flatnonzero((table == wanted).take(presence)),
+                lambda wanted: np.flatnonzero((levels_of == wanted).take(presence)),
                 lambda shown: covered.take(presence.take(shown)),
             )
         held = np.flatnonzero(presence != 0)
