@@ -44,6 +44,10 @@ NEAR_PLACES = ((2, 0.0), (4, 0.5))
 NEAR_POOL = 256
 FUSION_K = 60
 
+# A question's verdicts (`Index._judge`): the passages at a level, and the share of the
+# question's content given passages cover.
+Judged = tuple[Callable[[int], np.ndarray], Callable[[np.ndarray], np.ndarray]]
+
 
 def _possible_counties(
     towns: list[str | None], counties: list[str | None], provinces: list[str | None]
@@ -405,7 +409,7 @@ class Index:
     def _relevant(
         self,
         query: Query,
-        judged: tuple[Callable[[int], np.ndarray], Callable[[np.ndarray], np.ndarray]],
+        judged: Judged,
         allowed: np.ndarray | None,
     ) -> tuple[np.ndarray, np.ndarray, bool]:
         """The passages to show, in the places and years the question names: the relevant
@@ -431,7 +435,7 @@ class Index:
         presence: np.ndarray,
         table: tuple[np.ndarray, np.ndarray] | None,
         town_named: bool,
-    ) -> tuple[Callable[[int], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
+    ) -> Judged:
         """A function listing the passages at a level (WEAK or STRONG, see `relevance`),
         and one giving the share of the question's content given passages cover.
 
