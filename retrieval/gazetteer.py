@@ -244,9 +244,15 @@ class Gazetteer:
         """The county of a township named in the text (None when the text does not say
         which of several), the province when it is known even so, and why not."""
         options = self.towns.get(town, ())
-        if len(options) == 1:
+        if len(options) == 1 and options[0].name:
             return options[0], options[0].province, None
         counties, prefectures, provinces = self.mentions(text)
+        if len(options) == 1:  # known only from the older list, without its county
+            named = self._named_in(options[0], counties)
+            if named is None:
+                return options[0], options[0].province, None
+            why = f"{town} 只见于较早的区划数据，县区按正文所写取 {named.name}"
+            return named, named.province, why
         superior = _superior_kind(text)
         for test in (
             lambda c: c.name in counties,
@@ -259,10 +265,22 @@ class Gazetteer:
                 return narrowed[0], narrowed[0].province, None
             if narrowed:
                 options = tuple(narrowed)
-        names = "、".join(sorted({c.name for c in options})[:4])
+        names = "、".join(sorted({c.name for c in options if c.name})[:4])
         why = f"{town} 在多个县区都有（{names}…），正文未说明是哪一个，县区留空"
         shared = {c.province for c in options}
         return None, shared.pop() if len(shared) == 1 else None, why
+
+    def _named_in(self, older: County, counties: set[str]) -> County | None:
+        """The one county of the older list's province (and prefecture, when it has one)
+        that the text names, if exactly one: where a township the current divisions no
+        longer list lies (下太镇, 广东省 only, in a report that names 英德市)."""
+        found = {
+            c
+            for name in counties
+            for c in self.counties.get(name, ())
+            if c.province == older.province and older.prefecture in ("", c.prefecture)
+        }
+        return found.pop() if len(found) == 1 else None
 
 
 def short_name(name: str, endings: tuple[str, ...]) -> str:

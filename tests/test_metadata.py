@@ -118,6 +118,31 @@ def test_a_township_several_counties_have_needs_its_county_named():
     assert any("多个县区" in w for w in report.warnings)
 
 
+def test_a_township_only_the_older_list_has_takes_the_county_its_text_names():
+    """下太镇 is in the older list of 广东省 alone (no county). A report naming 英德市, a
+    county of that province, is 英德市's; naming two of its counties, or one of another
+    province only, it claims none (and says why)."""
+    seed = _seed("002_1113006dcd718aa6.txt").replace("王团镇", "下太镇")
+    report, _ = parse_report("x.txt", seed.replace("同心县", "英德市"))
+    assert (report.township_simplified, report.county) == ("下太镇", "英德市")
+    assert report.province == "广东省"
+    assert any("按正文所写取 英德市" in w for w in report.warnings)
+    for written in ("英德市和连州市", "同心县"):
+        report, _ = parse_report("x.txt", seed.replace("同心县", written))
+        assert report.township_simplified == "下太镇" and report.county is None
+        assert any("较早的区划数据" in w for w in report.warnings)
+
+
+def test_the_counties_a_shared_township_name_lists_are_all_named():
+    """大河乡 is also in the older list (四川省, no county): the warning lists the counties
+    that have one by name, never an empty one (it read 在多个县区都有（、七星关区…）)."""
+    body = "2025年,大河乡始终坚持以习近平法治思想为根本遵循,推进法治政府建设。" * 5
+    report, _ = parse_report("x.txt", "大河乡人民政府关于法治政府建设的情况报告\n" + body)
+    assert report.county is None
+    (why,) = [w for w in report.warnings if "多个县区" in w]
+    assert "（、" not in why and "、、" not in why and "七星关区" in why
+
+
 def test_larger_units_are_found_anywhere_in_the_text():
     """A prefecture or province as the text's first or last characters, or beside a
     character no encoding takes, still narrows a township (what `mentions` reports)."""
