@@ -136,10 +136,33 @@ def _merge_short(paras: list[_Para]) -> list[_Para]:
             depth = len(_common(prev.path, para.path))
             siblings = depth >= max(len(prev.path), len(para.path)) - 1
             if short and siblings and len(prev.text) + len(para.text) + 1 <= MAX_CHARS:
-                out[-1] = _Para(_common(prev.path, para.path), prev.text + "\n" + para.text)
+                common = _common(prev.path, para.path)
+                text = _headed(prev, common, "")
+                out[-1] = _Para(common, text + "\n" + _headed(para, common, text))
                 continue
         out.append(para)
     return out
+
+
+def _headed(para: _Para, common: tuple[str, ...], before: str) -> str:
+    """A paragraph's text led by the headings of its own that merging takes off its path
+    (a bare `(二)深入学习…` line above it, which its text does not repeat) and the merged
+    text `before` it does not show yet: merged under their common parent, each part still
+    shows what it is about."""
+    shown = normalize(before).replace(" ", "")
+    own = [
+        label
+        for label in para.path[len(common) :]
+        if not _opens(para.text, label) and normalize(label).replace(" ", "") not in shown
+    ]
+    return "\n".join([*own, para.text])
+
+
+def _opens(text: str, label: str) -> bool:
+    """Whether a text starts with a heading's marker and first words (an inline heading,
+    `1. 加强规范性文件管理。…`, is its own label)."""
+    squash = normalize(label).replace(" ", "")[:4]
+    return normalize(text[:12]).replace(" ", "").startswith(squash)
 
 
 def split_passages(source: str, lines: list[str]) -> list[Passage]:

@@ -28,18 +28,12 @@ def _answers(hit, gold: list[dict]) -> bool:
     )
 
 
-@pytest.mark.parametrize(
-    ("question", "town", "says"),
-    [
-        ("精神病人的排查和管理，各镇怎么做", "峰灵镇", "精神障碍患者"),
-        ("普法的人手不够，队伍怎么建", "保安镇", "普法队伍建设不足"),
-    ],
-)
-def test_a_passage_saying_it_otherwise_is_shown_third_as_nearest_in_meaning(
-    seed_index, question, town, says
-):
-    """The words find passages that share 排查, 管理 or 不够 with the question; the report
-    that answers says 精神障碍患者 for 精神病人 and 普法队伍建设不足 for 人手不够."""
+def test_a_passage_saying_it_otherwise_is_shown_third_as_nearest_in_meaning(seed_index):
+    """The words find passages that share 不够 with the question; the report that answers
+    says 普法队伍建设不足 for 人手不够. (精神病人的排查和管理 was the other example until stop
+    27: 峰灵镇's 精神障碍患者 point, merged with its sibling, now shows its heading
+    强化重点人群法治服务管理, and its words find it third.)"""
+    question, town, says = "普法的人手不够，队伍怎么建", "保安镇", "普法队伍建设不足"
     result = seed_index.search(question)
     third = result.hits[2]
     assert third.report.township_simplified == town and says in third.passage.text
@@ -53,8 +47,9 @@ def test_a_passage_saying_it_otherwise_is_shown_third_as_nearest_in_meaning(
 
 def test_the_calibration_gap_behind_the_setting(seed_index, monkeypatch):
     """data/calibration/meaning.tsv: the calibration questions over the seeds answered in
-    the top five with and without the passage nearest in meaning; off-topic ones are refused
-    either way (nothing is shown by meaning where the words find nothing)."""
+    the top five with and without the passage nearest in meaning (30 and 29 since stop 27;
+    精神病人 is found by its words now); off-topic ones are refused either way (nothing is
+    shown by meaning where the words find nothing)."""
     questions = [json.loads(line) for line in CALIBRATION.read_text("utf-8").splitlines()]
 
     def answered() -> set[str]:
@@ -72,7 +67,20 @@ def test_the_calibration_gap_behind_the_setting(seed_index, monkeypatch):
     monkeypatch.setattr(Index, "_nearest", lambda self, *args: [])
     without = answered()
     assert refused()
-    assert without < with_meaning and len(with_meaning) - len(without) >= 2
+    assert without < with_meaning
+
+
+@pytest.mark.skipif(not REAL_QUESTIONS.exists(), reason="../shared/eval is not beside the repo")
+def test_the_real_questions_gap_behind_the_setting(real_index, monkeypatch):
+    """Staff questions over the 55 reports: 57 of 60 answered in the top five with the
+    passages nearest in meaning, 52 without (data/calibration/meaning.tsv, stop 27)."""
+    from retrieval.ablation import load_questions, score
+
+    real = [q for q in load_questions(REAL_QUESTIONS) if q.get("gold")]
+    with_meaning = round(score(real_index, real)["hit@5"] * len(real))
+    monkeypatch.setattr(Index, "_nearest", lambda self, *args: [])
+    without = round(score(real_index, real)["hit@5"] * len(real))
+    assert with_meaning - without >= 5
 
 
 def test_third_not_first_the_calibration_figures_for_the_place(seed_index, monkeypatch):

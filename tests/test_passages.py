@@ -77,3 +77,31 @@ def test_ids_are_stable_and_unique(corpus_copy):
     again = load_corpus(corpus_copy).passages
     assert [p.id for p in first] == [p.id for p in again]
     assert len({p.id for p in first}) == len(first)
+
+
+def test_merged_points_keep_the_headings_that_stood_above_them():
+    """Short points under bare headings (a `(二)…` line, then its text), merged under their
+    parent, still show each heading: the passage read 我镇高度重视… under 一、 alone, with
+    (二)深入学习贯彻习近平法治思想 lost. An inline heading is not repeated."""
+    body = (
+        "一、主要举措和成效\n"
+        "(一)深入学习贯彻党的二十大精神\n"
+        + "我镇深入学习贯彻党的二十大精神,部署安排全镇学习宣传贯彻工作。"
+        * 4
+        + "\n(二)深入学习贯彻习近平法治思想\n"
+        "我镇高度重视法治建设,将习近平法治思想列为第一议题。\n"
+        "(三)履行第一责任人职责\n"
+        "党政主要负责人带头学法。\n"
+        "二、存在的不足\n"
+        "(一)法治意识不强,重视不够。\n"
+        "(二)法治人才短缺。\n"
+        "法治建设不足的原因在于培训不够。\n"
+    )
+    _, passages = parse_report("x.txt", "下太镇2022年法治政府建设情况报告\n" + body)
+    merged = next(p for p in passages if "我镇高度重视" in p.text)
+    assert merged.section == "一、主要举措和成效"
+    assert merged.text.startswith("(一)深入学习贯彻党的二十大精神\n我镇深入学习")
+    assert "\n(二)深入学习贯彻习近平法治思想\n我镇高度重视" in merged.text
+    assert "\n(三)履行第一责任人职责\n党政主要负责人带头学法。" in merged.text
+    shortfalls = next(p for p in passages if "法治人才短缺" in p.text)
+    assert shortfalls.text.count("(二)法治人才短缺") == 1
