@@ -17,6 +17,8 @@ from retrieval.meaning import AXES, Meaning, generate, meaning_table
 from retrieval.paths import CALIBRATION_DIR, MEANING_TABLE, REAL_QUESTIONS
 from retrieval.related import model_file
 
+from .conftest import towns_index
+
 CALIBRATION = CALIBRATION_DIR / "relevance.jsonl"
 
 
@@ -123,6 +125,26 @@ def test_nearest_in_meaning_keeps_to_the_town_and_year_asked(seed_index):
     ):
         result = seed_index.search(question, top_k=10)
         assert result.hits and {h.report.township_simplified for h in result.hits} == {town}
+
+
+def test_a_question_saying_jiedao_is_shown_a_jiedaos_passage_by_meaning(tmp_path):
+    """A question that says 街道 wants sub-districts, for meaning as for words: of two
+    passages near it in meaning that its words do not make relevant, the sub-district's is
+    shown, not the 镇's (stop 27; 街道一年拍板多少件大事… was shown a 镇's passage third)."""
+    towns = {
+        "大冶市保安镇": "镇党委全年研究重大决策事项14项,均经集体讨论,决定程序规范。",
+        "金普新区中长街道": "街道全年各项工作规范有序。",
+        "北京市西城区广安门内街道": "街道拍板的大事一律上会,规范流程。",
+    }
+    template = "{town}2024年法治政府建设情况报告\n{body}\n"
+    index = towns_index(tmp_path / "corpus", towns, template)
+    hits = index.search("街道拍板大事走了流程吗").hits
+    assert [(h.report.township, h.near) for h in hits] == [
+        ("广安门内街道", False),
+        ("中长街道", True),
+    ]
+    towns_asked = index.search("各镇拍板大事走了流程吗").hits  # no kind named: the nearest
+    assert ("保安镇", True) in [(h.report.township, h.near) for h in towns_asked]
 
 
 def test_a_town_with_two_answers_first_leaves_the_third_place_to_another(seed_index):
