@@ -56,8 +56,9 @@ def _spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def excerpt(text: str, forms: Sequence[str], limit: int = 240) -> str:
-    """Escaped HTML of a passage: matched words in bold, cut around the first match."""
-    text = " ".join(text.split())
+    """Escaped HTML of a passage: matched words in bold, cut around the first match. Its
+    lines stay lines (merged points, each under its heading), their spaces collapsed."""
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     spans = _spans(text, forms)
     start = 0
     if len(text) > limit:

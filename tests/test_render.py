@@ -36,6 +36,19 @@ def test_excerpt_escapes_corpus_text():
     assert excerpt("A<b>&B 普法", ["普法"]) == "A&lt;b&gt;&amp;B <b>普法</b>"
 
 
+def test_excerpt_keeps_a_merged_passages_lines():
+    """Merged points keep their heading lines (passages.py): shown as lines, not run
+    together as (二)强化…管理 秉持…; spaces within a line still collapse."""
+    text = (
+        "(二)强化重点人群服务管理\n秉持  理念,推进管控。\n\n(三)推进治理数据法治化\n优化网格设置。"
+    )
+    out = excerpt(text, ["管理"])
+    assert out == (
+        "(二)强化重点人群服务<b>管理</b>\n秉持 理念,推进管控。\n"
+        "(三)推进治理数据法治化\n优化网格设置。"
+    )
+
+
 def test_answer_fits_telegram_limit_even_for_huge_passages(seed_index):
     result = seed_index.search("法治宣传", top_k=3)
     long = tuple(
