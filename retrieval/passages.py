@@ -146,23 +146,16 @@ def _merge_short(paras: list[_Para]) -> list[_Para]:
 
 def _headed(para: _Para, common: tuple[str, ...], before: str) -> str:
     """A paragraph's text led by the headings of its own that merging takes off its path
-    (a bare `(二)深入学习…` line above it, which its text does not repeat) and the merged
-    text `before` it does not show yet: merged under their common parent, each part still
-    shows what it is about."""
-    shown = normalize(before).replace(" ", "")
-    own = [
-        label
-        for label in para.path[len(common) :]
-        if not _opens(para.text, label) and normalize(label).replace(" ", "") not in shown
-    ]
+    and that neither its text (an inline `1. 加强规范性文件管理。…` is its own heading) nor
+    the merged text `before` it shows: a bare `(二)深入学习…` line above it. Merged under
+    their common parent, each part still shows what it is about."""
+    shown = _squashed(before + "\n" + para.text)
+    own = [label for label in para.path[len(common) :] if _squashed(label) not in shown]
     return "\n".join([*own, para.text])
 
 
-def _opens(text: str, label: str) -> bool:
-    """Whether a text starts with a heading's marker and first words (an inline heading,
-    `1. 加强规范性文件管理。…`, is its own label)."""
-    squash = normalize(label).replace(" ", "")[:4]
-    return normalize(text[:12]).replace(" ", "").startswith(squash)
+def _squashed(text: str) -> str:
+    return normalize(text).replace(" ", "")
 
 
 def split_passages(source: str, lines: list[str]) -> list[Passage]:
