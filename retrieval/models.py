@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The warning `placing` gives a report that speaks as a township (我镇, 全镇) but never writes
+# its name: kept with its county and no township, and shown as one of the county's townships,
+# not as the county's own report.
+UNNAMED_TOWNSHIP = "正文以乡镇口吻写成（我镇、全镇等）却未写出乡镇名称，请补充乡镇"
+
 
 @dataclass(frozen=True)
 class Report:
@@ -24,8 +29,18 @@ class Report:
     @property
     def name(self) -> str:
         """Whom the report speaks for: its township, else its county (a county-level
-        report: 静海区), else its file's name."""
-        return self.township or self.county or self.source
+        report: 静海区; a township's that never writes its name: 中牟县某乡镇), else its
+        file's name."""
+        if self.township:
+            return self.township
+        if self.county:
+            return f"{self.county}某乡镇" if self.township_unnamed else self.county
+        return self.source
+
+    @property
+    def township_unnamed(self) -> bool:
+        """A township's report whose text never writes the township (`UNNAMED_TOWNSHIP`)."""
+        return not self.township and UNNAMED_TOWNSHIP in self.warnings
 
     @property
     def label(self) -> str:
@@ -36,6 +51,8 @@ class Report:
     @property
     def county_shown(self) -> str:
         """What stands beside the name: the county, 县区本级 for a county's own report."""
+        if self.township_unnamed:
+            return "报告未写镇名"
         if self.county and not self.township:
             return "县区本级"
         return self.county or "县区不详"

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .gazetteer import County, Gazetteer, gazetteer
+from .models import UNNAMED_TOWNSHIP
 
 STRONG = 5  # weight of a name in the title, source line or signature
 # How a report refers to itself: 我镇, 全街道 (a township) or 全县, 我区 (a county).
@@ -95,12 +96,8 @@ def place(strong: list[str], body: str) -> Placed:
         if where is None:
             warnings.append(f"{name} 在多个地区都有，正文未说明是哪一个")
         # 我镇, 全镇 more than 全县: a township's report that never writes its name (中牟县's
-        # 我镇…); shown as the county's own until an admin names the township
-        why = (
-            "正文以乡镇口吻写成（我镇、全镇等）却未写出乡镇名称，暂按县级报告处理，请补充乡镇"
-            if town_voice > county_voice
-            else "未找到乡镇名称，按县级报告处理"
-        )
+        # 我镇…), until an admin names the township
+        why = UNNAMED_TOWNSHIP if town_voice > county_voice else "未找到乡镇名称，按县级报告处理"
         return Placed(
             None, name if where else None, where.province if where else None, (*warnings, why)
         )

@@ -197,8 +197,9 @@ def test_a_township_report_addressed_to_its_county_is_the_townships():
 
 def test_a_township_report_that_never_writes_its_name_asks_for_it():
     """A report that speaks as a township (我镇, 全镇) and names only its county (中牟县)
-    cannot be placed in a township: it is kept as the county's, with a warning asking for
-    the township (the admin sees it in the preview), not the county report's own."""
+    cannot be placed in a township: it keeps its county, no township and a warning asking
+    for the township (the admin sees it in the preview), and its source line names one of
+    the county's townships, not the county's own report (it said 中牟县 · 县区本级)."""
     text = (
         "在中牟县委的领导下,我镇持续深化法治政府建设实践。现将我镇2024年法治政府建设情况报告如下。\n"
         "一、压实责任\n全镇开展普法宣传12场,我镇调解纠纷30件。\n"
@@ -206,10 +207,14 @@ def test_a_township_report_that_never_writes_its_name_asks_for_it():
     report, _ = parse_report("x.txt", text)
     assert (report.township, report.county) == (None, "中牟县")
     assert any("却未写出乡镇名称" in w and "请补充乡镇" in w for w in report.warnings)
+    assert (report.name, report.county_shown) == ("中牟县某乡镇", "报告未写镇名")
+    named, _ = parse_report("x.txt", text, {"township": "刘集镇"})  # catalog.csv, or 镇=…
+    assert (named.name, named.county_shown) == ("刘集镇", "中牟县")
     county_voice = text.replace("我镇", "我县").replace("全镇", "全县")
     report, _ = parse_report("x.txt", county_voice)
     assert (report.township, report.county) == (None, "中牟县")
     assert "未找到乡镇名称，按县级报告处理" in report.warnings
+    assert (report.name, report.county_shown) == ("中牟县", "县区本级")
 
 
 def test_year_from_heading_when_title_has_none():
