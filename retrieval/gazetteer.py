@@ -243,16 +243,21 @@ class Gazetteer:
     def place(self, town: str, text: str) -> tuple[County | None, str | None, str | None]:
         """The county of a township named in the text (None when the text does not say
         which of several), the province when it is known even so, and why not."""
-        options = self.towns.get(town, ())
+        listed = options = self.towns.get(town, ())
         if len(options) == 1 and options[0].name:
             return options[0], options[0].province, None
         counties, prefectures, provinces = self.mentions(text)
-        if len(options) == 1:  # known only from the older list, without its county
-            named = self._named_in(options[0], counties)
-            if named is None:
-                return options[0], options[0].province, None
-            why = f"{town} 只见于较早的区划数据，县区按正文所写取 {named.name}"
-            return named, named.province, why
+        # an entry of the older list (a province, no county) stands for the one county of
+        # that province the text names, beside the current list's counties or alone
+        older = {c: self._named_in(c, counties) for c in options if not c.name}
+        options = tuple(dict.fromkeys(older.get(c) or c for c in options))
+        if len(options) == 1:
+            only = options[0]
+            older_only = bool(only.name) and only not in listed
+            why = (
+                f"{town} 只见于较早的区划数据，县区按正文所写取 {only.name}" if older_only else None
+            )
+            return only, only.province, why
         superior = _superior_kind(text)
         for test in (
             lambda c: c.name in counties,

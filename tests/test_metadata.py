@@ -133,6 +133,16 @@ def test_a_township_only_the_older_list_has_takes_the_county_its_text_names():
         assert any("较早的区划数据" in w for w in report.warnings)
 
 
+def test_an_older_list_entry_beside_current_ones_takes_the_county_the_text_names():
+    """大河乡 is in four counties' current lists and in the older list of 四川省 alone: a
+    report naming 万源市 (四川省) is 万源市's, as one naming 巫溪县 is 巫溪县's."""
+    body = "2025年,COUNTY大河乡始终坚持以习近平法治思想为根本遵循,推进法治政府建设。" * 5
+    for county in ("万源市", "巫溪县"):
+        text = "大河乡法治政府建设情况报告\n" + body.replace("COUNTY", county)
+        report, _ = parse_report("x.txt", text)
+        assert (report.township_simplified, report.county) == ("大河乡", county)
+
+
 def test_the_counties_a_shared_township_name_lists_are_all_named():
     """大河乡 is also in the older list (四川省, no county): the warning lists the counties
     that have one by name, never an empty one (it read 在多个县区都有（、七星关区…）)."""
