@@ -21,6 +21,9 @@ _PUBLISHED_LABEL = re.compile(r"发[布表](?:日期|时间)[\s\]】|:：]*")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 # a year, not the end of a span (2021—2025年, 2021至2025年)
 _SINGLE_YEAR = re.compile(r"(?<![—–\-~至到\d])(20\d\d)\s*年")
+# 现将 2024年…报告如下 (or 现就, 现对, 现把 … 如下): the sentence that says what the report
+# covers; not 实现对…, 发现将…
+_NOW = re.compile(r"(?<![实发出体表])(?:现将|现[就对把](?=.*如下))")
 _PLAN_WORDS = re.compile(r"规划|计划|安排|打算|思路|下一步|目标")
 
 
@@ -55,11 +58,11 @@ def _report_year(
         return int(m[1]), None
     for line in body[:40]:
         for sentence in re.split(r"[。！!]", line):
-            # the year after 现将 (现将2024年…报告如下), not a plan's span before it
-            # (落实《纲要(2021—2025年)》…,现将2024年法治政府建设工作报告如下)
-            if "现将" not in sentence:
+            # the year after 现将 (现将2024年…报告如下; 现对2023年所做工作总结如下), not a
+            # plan's span before it (落实《纲要(2021—2025年)》…,现将2024年…报告如下)
+            if not (lead := _NOW.search(sentence)):
                 continue
-            after = sentence[sentence.index("现将") :]
+            after = sentence[lead.start() :]
             if m := _YEAR.search(after) or _SINGLE_YEAR.search(sentence):
                 return int(m[1]), None
     for line in body[:3]:

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 
 from .gazetteer import County, Gazetteer, gazetteer
 from .models import UNNAMED_TOWNSHIP
+from .segment import everyday_word
 
 STRONG = 5  # weight of a name in the title, source line or signature
 # How a report refers to itself: 我镇, 全街道 (a township) or 全县, 我区 (a county).
 _TOWN_SELF = re.compile(r"[我全本该](?:镇|乡|街道|街)")
 _TITLE = re.compile(r"^.{0,30}(?:报告|情况)$")
 _COUNTY_SELF = re.compile(r"[我全本该](?:县|区|旗)(?![委])")
+# A place's name in its rule-of-law slogan: 法治舒桥建设, “法治东里”, 建设法治桐木漯.
+_SLOGAN = re.compile(r"法治([\u4e00-\u9fff]{2,3})")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,10 @@ def place(strong: list[str], body: str) -> Placed:
     town_voice = len(_TOWN_SELF.findall(body))
     county_voice = len(_COUNTY_SELF.findall(body))
     best = towns.most_common(1)[0][0] if towns else None
+    if not towns and town_voice > county_voice and (slogan := _slogan_town(gaz, body)):
+        best, stem = slogan
+        warnings.append(f"乡镇名称 {best} 由正文“法治{stem}”推断，正文未写全称")
+        up_front.add(best)  # no other name to weigh it against
     if up_front:
         county_level = False
     elif subject:
@@ -101,7 +108,25 @@ def place(strong: list[str], body: str) -> Placed:
         return Placed(
             None, name if where else None, where.province if where else None, (*warnings, why)
         )
-    return Placed(None, None, None, ("未找到乡镇名称", "未找到所属县区"))
+    unnamed = UNNAMED_TOWNSHIP if town_voice > county_voice else "未找到乡镇名称"
+    return Placed(None, None, None, (unnamed, "未找到所属县区"))
+
+
+def _slogan_town(gaz: Gazetteer, body: str) -> tuple[str, str] | None:
+    """The township of a report that speaks as one (我乡) but never writes its name in
+    full, only in its slogan (法治舒桥建设: 舒桥乡): the stem that, with the kind the
+    report calls itself, is a township the gazetteer has, and is no everyday word (法治建设,
+    法治文化, 法治讲堂 are not places), with the stem. None when no stem or several do."""
+    kinds = Counter(m[1:] for m in _TOWN_SELF.findall(body))
+    kind = kinds.most_common(1)[0][0]
+    kind = "街道" if kind == "街" else kind
+    found = set()
+    for m in _SLOGAN.finditer(body):
+        for stem in (m[1], m[1][:2]):
+            if stem + kind in gaz.towns and not everyday_word(stem):
+                found.add((stem + kind, stem))
+                break
+    return found.pop() if len(found) == 1 else None
 
 
 def _subject(gaz: Gazetteer, body: str, in_body: Names) -> str | None:

@@ -143,6 +143,14 @@ def _read_rare_proper_names() -> frozenset[str]:
     return _tagged(PROPER_TAGS, RARE_NAME_COUNT)
 
 
+def everyday_word(word: str) -> bool:
+    """True when everyday Chinese uses the word (Simplified) as a word, not only as a
+    name: jieba's dictionary has it and it is not one of its rare place or personal names
+    (保安, 安稳, 太平 are everyday words; 綦江, 巫溪 only names; 舒桥 no word at all)."""
+    counted = jieba_frequencies()[0].get(word)
+    return bool(counted) and counted[0][0] > 0 and word not in rare_proper_names()
+
+
 def _trie(freq: dict[str, int]) -> marisa_trie.RecordTrie:
     return marisa_trie.RecordTrie("<I", ((word, (count,)) for word, count in freq.items()))
 

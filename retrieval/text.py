@@ -20,7 +20,7 @@ import numpy as np
 import opencc
 
 from .paths import DATA_DIR
-from .segment import Segmenter, function_words, rare_proper_names
+from .segment import Segmenter, everyday_word, function_words
 
 if TYPE_CHECKING:
     from .meaning import Meaning
@@ -194,8 +194,7 @@ class TextPipeline:
         """True when everyday Chinese uses the word as a word, not only as a name: jieba's
         dictionary has it and it is not one of its rare place or personal names (保安,
         安稳, 太平 are everyday words; 綦江, 巫溪 only names)."""
-        word = normalize(word)
-        return self.general_freq(word) > 0 and word not in rare_proper_names()
+        return everyday_word(normalize(word))
 
     @functools.cached_property
     def _function_words(self) -> frozenset[str]:

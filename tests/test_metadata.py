@@ -227,6 +227,26 @@ def test_a_township_report_that_never_writes_its_name_asks_for_it():
     assert (report.name, report.county_shown) == ("中牟县", "县区本级")
 
 
+def test_a_township_named_only_in_its_slogan_is_found_and_flagged():
+    """A report that speaks as a township (我乡) and writes its name only in its slogan
+    (法治舒桥建设) is that township's (舒桥乡, the one the gazetteer has in 青田县), with a
+    warning saying how it was found (stop 28, a report never seen: it had no township,
+    no county). A slogan's everyday word (法治建设, 法治文化) is no place, and a report
+    that names no township at all, nor its county, still asks for the township."""
+    text = (
+        "2024年,在县委、县政府的领导下,我乡坚持依法行政。现将我乡2024年度法治政府建设情况汇报如下:\n"
+        "一、主要举措\n我乡成立领导小组,明确法治舒桥建设的重点任务,全乡开展普法宣传12场。\n"
+    )
+    report, _ = parse_report("x.txt", text)
+    assert (report.township, report.county, report.province) == ("舒桥乡", "青田县", "浙江省")
+    assert any("法治舒桥" in w for w in report.warnings)
+    everyday = text.replace("法治舒桥建设", "法治文化建设")
+    report, _ = parse_report("x.txt", everyday)
+    assert (report.township, report.county) == (None, None)
+    assert any("却未写出乡镇名称" in w for w in report.warnings)
+    assert report.county_shown == "报告未写镇名"
+
+
 def test_year_from_heading_when_title_has_none():
     report, _ = parse_report(
         "x.txt", "关于青山镇法治政府建设情况报告\n一、2022年度主要工作\n" + "开展普法。" * 30
@@ -246,6 +266,13 @@ def test_year_is_the_one_reported_not_a_plans_span_before_it():
     assert parse_report("x.txt", text)[0].year == 2024
     no_year_after = text.replace("现将2024年法治政府建设工作", "现将有关")
     assert parse_report("x.txt", no_year_after)[0].year == 2024  # not 2025, the span's end
+    # 现对…如下 says it as well (a fresh report's year was a guess from the commonest year)
+    summed_up = (
+        "青山镇自2022年起推动法治建设。现对2023年所做工作总结如下:\n一、举措\n"
+        + "2022年起普法。" * 3
+    )
+    assert parse_report("x.txt", summed_up)[0].year == 2023
+    assert not any("年份" in w for w in parse_report("x.txt", summed_up)[0].warnings)
 
 
 def test_a_sub_district_written_without_dao_is_found_where_it_speaks_as_one():
