@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from .text import normalize
 
 _INLINE_NOISE = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]", re.IGNORECASE)
+# A reading in pinyin after a character, which some sites' script converters print
+# (區(qū)委, 領(lǐng)導(dǎo)): never report text, and it splits the words it stands in.
+_TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü]*[{_TONES}][a-zü{_TONES}]*[)）]")
 # Page furniture of government sites, matched on normalised (Simplified, half-width) text.
 _NOISE_LINE = re.compile(
     r"^[\s\-•·*]*(?:【\s*)?(?:分享|字号|字体|打印|关闭|收藏|扫一扫|浏览次数|阅读次数|点击数|访问量|"
@@ -86,6 +90,8 @@ class CleanText:
 def _tidy(line: str) -> str:
     if "[" in line:  # most lines have no inline markup
         line = _INLINE_NOISE.sub("", line)
+    if "(" in line or "（" in line:
+        line = _PINYIN.sub("", line)
     return line.replace("\u00a0", " ").replace("\u3000", " ").strip()
 
 

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from retrieval import load_corpus
+from retrieval import build_index, load_corpus
+from retrieval.cleaning import clean
 from retrieval.reading import MAX_REPORT_BYTES
 
 from .conftest import ROOT, SEEDS
@@ -55,6 +56,23 @@ def test_noise_lines_dropped_content_kept():
         assert noise not in texts
     # the line that carried the bookmark marker is still there
     assert "进一步加强重点对象法治宣传教育" in texts
+
+
+def test_pinyin_a_converter_printed_after_characters_is_dropped(corpus_copy: Path):
+    """Some sites' script converters print each character's reading (領(lǐng)導(dǎo)); the
+    reading is no report text and splits its words: a question about 领导小组 found no
+    such passage of the report (stop 28, a report never seen). Brackets that hold no
+    reading (附件(略), 条款(a)) stay."""
+    path = corpus_copy / "003_f3bfa6d8f855b377.txt"
+    ruby = path.read_text(encoding="utf-8").replace("领导", "領(lǐng)導(dǎo)")
+    path.write_text(ruby.replace("法治", "法(fǎ)治"), encoding="utf-8")
+    index = build_index(corpus_copy, cache_dir=None, workers=1)
+    texts = "\n".join(p.text for p in index.corpus.passages)
+    assert "(lǐng)" not in texts and "(fǎ)" not in texts and "領導" in texts
+    hit = index.search("峰灵镇领导小组").hits[0]
+    assert "領導" in hit.passage.text
+    kept = clean("一、依法行政\n详见附件(略),按条款(a)办理。\n").body
+    assert "附件(略)" in kept[-1] and "(a)" in kept[-1]
 
 
 def test_reports_cli_lists_metadata_and_errors(corpus_copy: Path):
