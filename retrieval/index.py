@@ -210,6 +210,8 @@ class Index:
             best = found.best if eligible is None else None
             nearest = self._nearest(words, scores, eligible, best)
             ranked, outside = self._with_nearest(ranked, nearest, found.relevant, spread, wanted)
+            ranked = self._distinct(ranked, wanted, spread)
+            outside &= set(ranked[:wanted].tolist())
         else:
             outside = set()
         hits = tuple(
@@ -477,6 +479,28 @@ class Index:
         if year not in self._years_named:
             self._years_named[year] = self.corpus.passages.sections.containing(str(year))
         return self._years_named[year]
+
+    def _distinct(self, ranked: np.ndarray, wanted: int, spread: bool) -> np.ndarray:
+        """`ranked` without the passages of a town whose text is word for word one of the
+        same town's ranked before them, among the first `wanted`: a report saved twice (a
+        county site's copy and the town's own, one cut shorter) showed each passage twice.
+        Two towns writing the same paragraph are both shown: each answers for its town.
+        Read only for a page's passages, whose texts the hits read anyway."""
+        seen: set[tuple[str, str, str]] = set()
+        kept: list[int] = []
+        for n, i in enumerate(ranked.tolist()):
+            if len(kept) == wanted:
+                if n == len(kept):
+                    return ranked  # nothing repeated: the order as it was
+                kept += ranked[n:].tolist()
+                break
+            report = self.report_of[i]
+            town = (self._town_of[report], self._county_of[report])
+            if (key := (*town, self.corpus.passages.text(i))) not in seen:
+                seen.add(key)
+                kept.append(i)
+        out = np.array(kept, dtype=np.int64)
+        return self._spread(out, wanted) if spread and len(out) < len(ranked) else out
 
     def _spread(self, ranked: np.ndarray, wanted: int) -> np.ndarray:
         """Reorder so that no report has more than PER_REPORT hits in any page of WINDOW.

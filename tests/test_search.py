@@ -94,6 +94,23 @@ def test_no_report_takes_more_than_two_of_top_five(seed_index, question):
     assert max(towns.count(t) for t in towns) <= 2
 
 
+@pytest.mark.parametrize("question", ["法律顾问", "峰灵镇执法", "一社区一法律顾问"])
+def test_a_report_saved_twice_shows_each_passage_once(corpus_copy, question):
+    """The same report under two names, one copy cut shorter (a county site's and the
+    town's own page; a fresh report turned out to be a corpus-real opening, stop 28): the
+    exact repeat rule does not see it, and each passage showed twice. A page shows a text
+    once, as many places filled as before, and the next page does not repeat it. (Two
+    towns writing the same paragraph both answer: `test_a_sumu_is_named_…`.)"""
+    fengling = (corpus_copy / "003_f3bfa6d8f855b377.txt").read_text(encoding="utf-8")
+    (corpus_copy / "copy_of_fengling.txt").write_text(fengling[: len(fengling) * 2 // 3])
+    index = build_index(corpus_copy, cache_dir=None, workers=1)
+    first = index.search(question, top_k=5)
+    texts = [h.passage.text for h in first.hits]
+    assert len(texts) == len(set(texts)) == 5
+    second = index.search(question, top_k=5, offset=5)
+    assert not {h.passage.text for h in second.hits} & set(texts)
+
+
 def test_named_town_may_fill_all_places(seed_index):
     towns = _towns(seed_index.search("峰灵镇执法", top_k=5))
     assert towns == ["峰灵镇"] * 5
