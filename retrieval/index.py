@@ -485,8 +485,9 @@ class Index:
         same town's ranked before them, among the first `wanted`: a report saved twice (a
         county site's copy and the town's own, one cut shorter) showed each passage twice.
         Two towns writing the same paragraph are both shown: each answers for its town.
-        Read only for a page's passages, whose texts the hits read anyway."""
-        seen: set[tuple[str, str, str]] = set()
+        Texts are read only where a town's two passages on the page are of one length."""
+        ends = self.corpus.passages.text_ends
+        seen: dict[tuple[str, str, int], list[int]] = {}
         kept: list[int] = []
         for n, i in enumerate(ranked.tolist()):
             if len(kept) == wanted:
@@ -495,9 +496,11 @@ class Index:
                 kept += ranked[n:].tolist()
                 break
             report = self.report_of[i]
-            town = (self._town_of[report], self._county_of[report])
-            if (key := (*town, self.corpus.passages.text(i))) not in seen:
-                seen.add(key)
+            size = int(ends[i]) - (int(ends[i - 1]) if i else 0)
+            same = seen.setdefault((self._town_of[report], self._county_of[report], size), [])
+            text = self.corpus.passages.text
+            if not any(text(j) == text(i) for j in same):
+                same.append(i)
                 kept.append(i)
         out = np.array(kept, dtype=np.int64)
         return self._spread(out, wanted) if spread and len(out) < len(ranked) else out
