@@ -97,18 +97,25 @@ def place(strong: list[str], body: str) -> Placed:
             warnings.append(f"{best} 只见于较早的区划数据，所属县区可能已调整，县区留空")
         county = where.name if where is not None and where.name else None
         return Placed(best, county, province, tuple(warnings))
+    return _no_township(gaz, counties, text, town_voice > county_voice, warnings)
+
+
+def _no_township(
+    gaz: Gazetteer, counties: Counter, text: str, town_voiced: bool, warnings: list[str]
+) -> Placed:
+    """A report placed in no township: a county's own, or a township's that never writes
+    its name (我镇, 全镇 more than 全县: 中牟县's 我镇…), which asks an admin for the
+    township."""
     if counties:
         name = counties.most_common(1)[0][0]
         where = _county(gaz, name, text)
         if where is None:
             warnings.append(f"{name} 在多个地区都有，正文未说明是哪一个")
-        # 我镇, 全镇 more than 全县: a township's report that never writes its name (中牟县's
-        # 我镇…), until an admin names the township
-        why = UNNAMED_TOWNSHIP if town_voice > county_voice else "未找到乡镇名称，按县级报告处理"
+        why = UNNAMED_TOWNSHIP if town_voiced else "未找到乡镇名称，按县级报告处理"
         return Placed(
             None, name if where else None, where.province if where else None, (*warnings, why)
         )
-    unnamed = UNNAMED_TOWNSHIP if town_voice > county_voice else "未找到乡镇名称"
+    unnamed = UNNAMED_TOWNSHIP if town_voiced else "未找到乡镇名称"
     return Placed(None, None, None, (unnamed, "未找到所属县区"))
 
 
