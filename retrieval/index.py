@@ -486,7 +486,7 @@ class Index:
         county site's copy and the town's own, one cut shorter) showed each passage twice.
         Two towns writing the same paragraph are both shown: each answers for its town.
         Texts are read only where a town's two passages on the page are of one length."""
-        ends = self.corpus.passages.text_ends
+        ends, text = self.corpus.passages.text_ends, self.corpus.passages.text
         seen: dict[tuple[str, str, int], list[int]] = {}
         kept: list[int] = []
         for n, i in enumerate(ranked.tolist()):
@@ -498,7 +498,6 @@ class Index:
             report = self.report_of[i]
             size = int(ends[i]) - (int(ends[i - 1]) if i else 0)
             same = seen.setdefault((self._town_of[report], self._county_of[report], size), [])
-            text = self.corpus.passages.text
             if not any(text(j) == text(i) for j in same):
                 same.append(i)
                 kept.append(i)
