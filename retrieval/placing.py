@@ -21,6 +21,11 @@ STRONG = 5  # weight of a name in the title, source line or signature
 _TOWN_SELF = re.compile(r"[我全本该](?:镇|乡|街道|街)")
 _TITLE = re.compile(r"^.{0,30}(?:报告|情况)$")
 _COUNTY_SELF = re.compile(r"[我全本该](?:县|区|旗)(?![委])")
+# The line greeting whom a report goes to (县委、县政府:, 中共将乐县委员会,将乐县人民政府:,
+# 城中区委全面依法治区委员会:): it names the addressee, not the speaker.
+_SALUTATION = re.compile(
+    r"^\s*[^。;；]{0,40}(?:委员会|人民政府|政府|党委|[县区市州旗]委|办公室|[县区市]办|司法局)[:：]\s*$"
+)
 # A place's name in its rule-of-law slogan: 法治舒桥建设, “法治东里”, 建设法治桐木漯.
 _SLOGAN = re.compile(r"法治([\u4e00-\u9fff]{2,3})")
 
@@ -137,12 +142,16 @@ def _slogan_town(gaz: Gazetteer, body: str) -> tuple[str, str] | None:
 
 
 def _subject(gaz: Gazetteer, body: str, in_body: Names) -> str | None:
-    """The first township or county the body names outside breadcrumbs: who speaks
-    (2025年,在县委、县政府的正确领导下,平东镇持续… is 平东镇's report). `in_body`: the
-    names in the whole body, which serve when it has no breadcrumbs."""
+    """The first township or county the body names outside breadcrumbs and the line
+    greeting whom the report goes to: who speaks (2025年,在县委、县政府的正确领导下,平东镇
+    持续… is 平东镇's report; 城中区委全面依法治区委员会: / 人民街街道办事处坚持… is 人民街
+    街道's, not 城中区's own). `in_body`: the names in the whole body, which serve when it
+    has neither."""
+    lines = body.split("\n")
+    kept = [line for line in lines if ">" not in line and not _SALUTATION.match(line)]
     text = body
-    if ">" in body:
-        text = "\n".join(line for line in body.split("\n") if ">" not in line)
+    if len(kept) < len(lines):
+        text = "\n".join(kept)
         in_body = _names(gaz, text)
     towns = dict(in_body[0])
     counties = in_body[1]

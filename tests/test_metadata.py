@@ -200,9 +200,30 @@ def test_a_township_report_addressed_to_its_county_is_the_townships():
     )
     report, _ = parse_report("x.txt", text)
     assert (report.township, report.county, report.province) == ("宝城镇", "渠县", "四川省")
-    county_voice = text.replace("全镇", "全县").replace("立足全县实际,", "")
-    report, _ = parse_report("x.txt", county_voice)
+    # the county's own report, to its prefecture, naming a township in passing
+    county_own = (
+        "中共达州市委、达州市人民政府:\n"
+        "2025年,渠县人民政府坚持依法行政,全县开展普法宣传12场,宝城镇等乡镇调解纠纷30件。\n"
+    )
+    report, _ = parse_report("x.txt", county_own)
     assert (report.township, report.county) == (None, "渠县")
+
+
+def test_the_line_greeting_the_county_does_not_make_the_report_the_countys():
+    """The first line greets the county committee the report goes to; the report never
+    says 我街道 or 全街道, only 街道, but its first sentence names the sub-district that
+    speaks (a stop-29 report never seen before read as 城中区's own, with no county: 城中区
+    is in 西宁 and 柳州)."""
+    text = (
+        "城中区委全面依法治区委员会:\n"
+        "在全面建设社会主义现代化国家新征程上,人民街街道办事处坚持以习近平法治思想为根本遵循,"
+        "认真贯彻落实《城中区2025年法治政府建设工作要点》要求。现将2025年工作情况总结如下:\n"
+        "一、全年工作完成情况\n将法治建设纳入街道年度目标责任考核体系,组织街道、社区人员学法。\n"
+    )
+    report, _ = parse_report("x.txt", text)
+    assert (report.township, report.county, report.province) == ("人民街街道", "城中区", "青海省")
+    assert report.year == 2025
+    assert "乡镇名称 人民街街道 由正文推断" in report.warnings
 
 
 def test_a_township_report_that_never_writes_its_name_asks_for_it():
