@@ -143,6 +143,21 @@ def test_an_older_list_entry_beside_current_ones_takes_the_county_the_text_names
         assert (report.township_simplified, report.county) == ("大河乡", county)
 
 
+def test_a_township_of_a_city_with_no_counties_is_cited_with_its_city():
+    """东莞, 中山, 儋州 and 嘉峪关 have no counties; the current list has none of their
+    townships, so 东莞's 东城街道 was one of thirty 东城街道 and got no county, and 虎门镇
+    only a province. Their townships now sit under their city (data/gazetteer, since stop
+    29), as reports cite them."""
+    body = (
+        "2021年度,在市委、市政府的领导下,东城街道深入学习贯彻习近平法治思想。"
+        "现将我街道2021年法治建设的情况报告如下:\n"
+    )
+    report, _ = parse_report("x.txt", "中共东莞市委、东莞市人民政府:\n" + body * 3)
+    assert (report.township, report.county, report.province) == ("东城街道", "东莞市", "广东省")
+    assert [(c.name, c.province) for c in gazetteer().towns["虎门镇"]] == [("东莞市", "广东省")]
+    assert {c.name for c in gazetteer().towns["那大镇"]} == {"儋州市"}
+
+
 def test_the_counties_a_shared_township_name_lists_are_all_named():
     """大河乡 is also in the older list (四川省, no county): the warning lists the counties
     that have one by name, never an empty one (it read 在多个县区都有（、七星关区…）)."""

