@@ -17,8 +17,11 @@ from .models import UNNAMED_TOWNSHIP
 from .segment import everyday_word
 
 STRONG = 5  # weight of a name in the title, source line or signature
-# How a report refers to itself: 我镇, 全街道 (a township) or 全县, 我区 (a county).
-_TOWN_SELF = re.compile(r"[我全本该](?:镇|乡|街道|街)")
+# How a report refers to itself: 我镇, 全街道 (a township) or 全县, 我区 (a county); a
+# sub-district's also 街道 alone at the head of a clause (,街道按照…; 。街道建立…).
+_TOWN_SELF = re.compile(
+    r"[我全本该](?:镇|乡|街道|街)|(?:^|(?<=[,，。;；:：!！?？]))街道(?![、])", re.M
+)
 _TITLE = re.compile(r"^.{0,30}(?:报告|情况)$")
 _COUNTY_SELF = re.compile(r"[我全本该](?:县|区|旗)(?![委])")
 # The line greeting whom a report goes to (县委、县政府:, 中共将乐县委员会,将乐县人民政府:,
@@ -26,8 +29,9 @@ _COUNTY_SELF = re.compile(r"[我全本该](?:县|区|旗)(?![委])")
 _SALUTATION = re.compile(
     r"^\s*[^。;；]{0,40}(?:委员会|人民政府|政府|党委|[县区市州旗]委|办公室|[县区市]办|司法局)[:：]\s*$"
 )
-# A place's name in its rule-of-law slogan: 法治舒桥建设, “法治东里”, 建设法治桐木漯.
-_SLOGAN = re.compile(r"法治([\u4e00-\u9fff]{2,3})")
+# A place's name in its rule-of-law slogan: 法治舒桥建设, “法治东里”, 建设法治桐木漯, or
+# before it: 谱写鱼复法治建设新篇章.
+_SLOGAN = re.compile(r"法治([\u4e00-\u9fff]{2,3})|([\u4e00-\u9fff]{2,3})法治建设")
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,8 @@ def place(strong: list[str], body: str) -> Placed:
     county_voice = len(_COUNTY_SELF.findall(body))
     best = towns.most_common(1)[0][0] if towns else None
     if not towns and town_voice > county_voice and (slogan := _slogan_town(gaz, body)):
-        best, stem = slogan
-        warnings.append(f"乡镇名称 {best} 由正文“法治{stem}”推断，正文未写全称")
+        best, phrase = slogan
+        warnings.append(f"乡镇名称 {best} 由正文“{phrase}”推断，正文未写全称")
         up_front.add(best)  # no other name to weigh it against
     if up_front:
         county_level = False
@@ -126,17 +130,18 @@ def _no_township(
 
 def _slogan_town(gaz: Gazetteer, body: str) -> tuple[str, str] | None:
     """The township of a report that speaks as one (我乡) but never writes its name in
-    full, only in its slogan (法治舒桥建设: 舒桥乡): the stem that, with the kind the
-    report calls itself, is a township the gazetteer has, and is no everyday word (法治建设,
-    法治文化, 法治讲堂 are not places), with the stem. None when no stem or several do."""
-    kinds = Counter(m[1:] for m in _TOWN_SELF.findall(body))
+    full, only in its slogan (法治舒桥建设: 舒桥乡; 鱼复法治建设: 鱼复街道): the stem that,
+    with the kind the report calls itself, is a township the gazetteer has, and is no
+    everyday word (法治建设, 法治文化, 法治讲堂 are not places), with the slogan as written
+    (法治舒桥, 鱼复法治建设). None when no stem or several do."""
+    kinds = Counter(m.lstrip("我全本该") for m in _TOWN_SELF.findall(body))
     kind = kinds.most_common(1)[0][0]
     kind = "街道" if kind == "街" else kind
     found = set()
     for m in _SLOGAN.finditer(body):
-        for stem in (m[1], m[1][:2]):
+        for stem in (m[1], m[1][:2]) if m[1] else (m[2], m[2][-2:]):
             if stem + kind in gaz.towns and not everyday_word(stem):
-                found.add((stem + kind, stem))
+                found.add((stem + kind, f"法治{stem}" if m[1] else f"{stem}法治建设"))
                 break
     return found.pop() if len(found) == 1 else None
 

@@ -283,6 +283,25 @@ def test_a_township_named_only_in_its_slogan_is_found_and_flagged():
     assert report.county_shown == "报告未写镇名"
 
 
+def test_a_sub_district_that_says_only_街道_is_a_townships_report():
+    """A sub-district's report that calls itself 街道 (,街道按照…; 。街道建立…), names its
+    county first and its own name only before 法治建设 (谱写鱼复法治建设新篇章) is that
+    sub-district's, 鱼复街道 in 奉节县; without the slogan it asks for its township rather
+    than passing for 奉节县's own report (stop 29, a report never seen: 县区本级)."""
+    text = (
+        "2021年来,街道按照《奉节县法治政府建设实施方案》的要求,全力推进法治政府建设,"
+        "奋力谱写鱼复法治建设新篇章。现将2021年工作情况报告如下。\n"
+        "一、主要举措\n街道建立重大执法决定法制审核机制。街道绘制行政执法流程图,"
+        "街道平安办发放宣传资料。\n"
+    )
+    report, _ = parse_report("x.txt", text)
+    assert (report.township, report.county, report.province) == ("鱼复街道", "奉节县", "重庆市")
+    assert any("鱼复法治建设" in w for w in report.warnings)
+    report, _ = parse_report("x.txt", text.replace("鱼复法治建设", "法治建设"))
+    assert (report.township, report.county) == (None, "奉节县")
+    assert report.county_shown == "报告未写镇名"
+
+
 def test_year_from_heading_when_title_has_none():
     report, _ = parse_report(
         "x.txt", "关于青山镇法治政府建设情况报告\n一、2022年度主要工作\n" + "开展普法。" * 30
