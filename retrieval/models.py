@@ -29,13 +29,14 @@ class Report:
     @property
     def name(self) -> str:
         """Whom the report speaks for: its township, else its county (a county-level
-        report: 静海区; a township's that never writes its name: 中牟县某乡镇), else its
-        file's name."""
+        report: 静海区; a township's that never writes its name: 中牟县某乡镇, or 某乡镇
+        when it names no county either, not its file's name), else its file's name (a
+        report naming no place at all, which the admin was warned of)."""
         if self.township:
             return self.township
-        if self.county:
-            return f"{self.county}某乡镇" if self.township_unnamed else self.county
-        return self.source
+        if self.township_unnamed:
+            return f"{self.county or ''}某乡镇"
+        return self.county or self.source
 
     @property
     def township_unnamed(self) -> bool:

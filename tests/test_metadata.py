@@ -300,6 +300,10 @@ def test_a_sub_district_that_says_only_街道_is_a_townships_report():
     report, _ = parse_report("x.txt", text.replace("鱼复法治建设", "法治建设"))
     assert (report.township, report.county) == (None, "奉节县")
     assert report.county_shown == "报告未写镇名"
+    # names no county either: 某乡镇, not the file's name (x.txt)
+    nowhere = text.replace("鱼复法治建设", "法治建设").replace("奉节县", "县")
+    report, _ = parse_report("x.txt", nowhere)
+    assert (report.name, report.county_shown) == ("某乡镇", "报告未写镇名")
 
 
 def test_year_from_heading_when_title_has_none():
