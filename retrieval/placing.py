@@ -80,10 +80,11 @@ def place(strong: list[str], body: str) -> Placed:
         if any(c.name in counties for c in gaz.towns[name]):
             towns[name] += 2
     subject = _subject(gaz, body, in_body)
-    town_voice = len(_TOWN_SELF.findall(body))
+    kinds = _self_kinds(body)
+    town_voice = kinds.total()
     county_voice = len(_COUNTY_SELF.findall(body))
     best = towns.most_common(1)[0][0] if towns else None
-    if not towns and town_voice > county_voice and (slogan := _slogan_town(gaz, body)):
+    if not towns and town_voice > county_voice and (slogan := _slogan_town(gaz, body, kinds)):
         best, phrase = slogan
         warnings.append(f"乡镇名称 {best} 由正文“{phrase}”推断，正文未写全称")
         up_front.add(best)  # no other name to weigh it against
@@ -128,15 +129,20 @@ def _no_township(
     return Placed(None, None, None, (unnamed, "未找到所属县区"))
 
 
-def _slogan_town(gaz: Gazetteer, body: str) -> tuple[str, str] | None:
+def _self_kinds(body: str) -> Counter[str]:
+    """How often the report calls itself each kind of township (我镇, 全街, 街道按照…)."""
+    kinds = (m.lstrip("我全本该") for m in _TOWN_SELF.findall(body))
+    return Counter("街道" if kind == "街" else kind for kind in kinds)
+
+
+def _slogan_town(gaz: Gazetteer, body: str, kinds: Counter[str]) -> tuple[str, str] | None:
     """The township of a report that speaks as one (我乡) but never writes its name in
     full, only in its slogan (法治舒桥建设: 舒桥乡; 鱼复法治建设: 鱼复街道): the stem that,
     with the kind the report calls itself, is a township the gazetteer has, and is no
     everyday word (法治建设, 法治文化, 法治讲堂 are not places), with the slogan as written
-    (法治舒桥, 鱼复法治建设). None when no stem or several do."""
-    kinds = Counter(m.lstrip("我全本该") for m in _TOWN_SELF.findall(body))
+    (法治舒桥, 鱼复法治建设). None when no stem or several do. `kinds`: how often the report
+    calls itself each kind (镇, 乡, 街道)."""
     kind = kinds.most_common(1)[0][0]
-    kind = "街道" if kind == "街" else kind
     found = set()
     for m in _SLOGAN.finditer(body):
         for stem in (m[1], m[1][:2]) if m[1] else (m[2], m[2][-2:]):
