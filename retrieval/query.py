@@ -78,6 +78,10 @@ _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有
 
 # 咋 and 啥 ask (how, what) in every word jieba makes of them: 咋搞, 咋干, 干啥, 啥样
 _COLLOQUIAL_ASKING = re.compile("[咋啥]")
+# 哪 asks which, whatever follows (哪几个, 哪一类): jieba keeps 哪几个 whole, and as a word no
+# report uses it weighed against every passage (stop 30: 法治建设领导小组下面设了办公室的，一般从
+# 哪几个部门抽人). jieba's dictionary has no content word beginning with 哪 (哪吒 aside).
+_WHICH = re.compile("^哪")
 # 几 or 多少 with a measure word asks how many (几场, 多少次, 几名), whatever is counted
 _HOW_MANY = re.compile("^(?:几|多少)[个次件场名人家项回位份批期种类条处所]$")
 # 报告, the kinds of towns and the words that count or collect reports: a question of these
@@ -325,12 +329,12 @@ def _with_bridging_pairs(
 
 def _asks_only(word: str, pipeline: TextPipeline) -> bool:
     """True for a word that frames a question rather than says what about: on the
-    scaffolding list (有没有, 做法, 各位…), made with 咋/啥 (咋搞, 干啥), asks how many
-    (几场, 多少次), or a function word
+    scaffolding list (有没有, 做法, 各位…), made with 咋/啥 (咋搞, 干啥), asks which (哪几个)
+    or how many (几场, 多少次), or a function word
     (某些, 关于, 或者: `TextPipeline.is_function_word`)."""
     return (
         word in pipeline.question_words
-        or bool(_COLLOQUIAL_ASKING.search(word) or _HOW_MANY.match(word))
+        or bool(_COLLOQUIAL_ASKING.search(word) or _WHICH.match(word) or _HOW_MANY.match(word))
         or pipeline.is_function_word(word)
     )
 

@@ -567,6 +567,17 @@ def test_asking_how_many_is_not_what_a_question_is_about(seed_index, how_many):
     assert asked.total == seed_index.search("普法").total > 0 and not asked.tentative
 
 
+@pytest.mark.parametrize("which", ["哪几个", "哪几种", "哪些方面"])
+def test_asking_which_is_not_what_a_question_is_about(seed_index, which):
+    """哪几个, 哪几种, 哪些方面 are words to jieba that it does not tag as pronouns (哪个, 哪些
+    are) and no report uses: they weighed against every passage like a topic word the
+    reports lack. 哪 asks which, whatever follows it."""
+    asked = seed_index.search(f"普法是{which}部门搞的")
+    plain = seed_index.search("普法部门")
+    assert [h.passage.id for h in asked.hits] == [h.passage.id for h in plain.hits]
+    assert asked.total == plain.total > 0 and not asked.tentative
+
+
 def test_a_degree_adverb_is_not_what_a_question_is_about(seed_index):
     """Reports write 特别是 (above all): 今年冬天会不会特别冷 was answered through 特别."""
     assert seed_index.search("今年冬天会不会特别冷").hits == ()
