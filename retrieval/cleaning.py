@@ -22,7 +22,9 @@ _NOISE_LINE = re.compile(
     r"|^\s*首页\s*[>›»]"
     # a site's widgets alone on a line: 长者版 无障碍阅读, 进入老年模式 退出老年模式, 简体| 繁体
     r"|^(?:[\s|/]*(?:进入|退出|切换)?(?:老年模式|长者版|关怀版|关怀模式|无障碍(?:阅读|浏览|模式)?"
-    r"|简体|繁体|手机版|English))+[\s|/]*$"
+    r"|简体|繁体|手机版|English"
+    # and the text's: 加大字体 缩小字体 收藏 取消收藏 打印, 字号 大 中 小
+    r"|(?:加大|缩小|放大|默认)?字体|(?:取消)?收藏|打印|关闭|分享|字号|[大中小]))+[\s|/]*$"
     r"|^\s*今天是"  # today's date, 今天是:2019年10月31日 星期三 农历十月初七
 )
 # a page's date with its weekday (天津市静海区人民政府 2019年12月3日星期二): the day it was
@@ -45,6 +47,8 @@ _META_LABELS = (
     "发布人 发布机构 发文机构 发布单位 所属机构 文号 发文字号 备注/文号 索引号 "
     "主题分类 体裁分类 信息类别 主题词 关键词 有效性 是否有效 效力状态 公文时效 公开方式 "
     "公开形式 公开范围 公开时限 内容概述 标题 名称 原文 "
+    # more of the 政府信息公开 table (蛟川街道's page left a bare `文件编号:` in its text)
+    "文件编号 发文单位 组配分类 服务对象 信息分类 所属主题 公开日期 公开时间 生效日期 废止日期 "
     # an official document's own (GB/T 9704): 签发人 above the title, 抄送 at the end
     "签发人 抄送 抄报 联系人 联系电话"
 ).split()
@@ -69,6 +73,9 @@ _SIGNATURE_LINE = re.compile(rf"^(?:[\u4e00-\u9fff()（）]{{2,30}}(?:{_ISSUER})
 # day: 同心县王团镇党政办公室 2025年2月10日印发
 _PRINTED_LINE = re.compile(rf"^[\u4e00-\u9fff()（）]{{2,30}}\s*(?:{_DATE_ALONE})\s*印发$")
 _DATE_LINE = re.compile(rf"^\s*(?:{_DATE_ALONE})(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?\s*$")
+# a date with its clock time in a short line (浙江/台州-2026-01-27 00:00:00): a page's stamp,
+# never a report's sentence
+_STAMP = re.compile(r"20\d\d[-./]\d{1,2}[-./]\d{1,2}\s+\d{1,2}:\d\d")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．是]|[(（]|\d{1,2}\s*[、.．)）])")
@@ -175,12 +182,15 @@ class _Page:
         self.squeezed_title = ""
         self.meta: list[str] = []
         self.header: list[str] = []
+        self.pending: list[str] = []  # short lines under the title, the page's or the text's
         self.body: list[str] = []
         self.value_due = False  # the line before was a label whose value is on the next line
 
     def add(self, line: str) -> None:
         before_body = not self.body
         if _is_meta(line, before_body) or (self.value_due and _is_value(line, before_body)):
+            self.meta.extend(self.pending)  # a site's lines above its table (浙江/台州 招标采购)
+            self.pending.clear()
             self.meta.append(line)
             self.value_due = bool(_LABEL_ONLY.match(normalize(line)))
             if self.title is None and (title := _labelled_title(line)):
@@ -203,6 +213,9 @@ class _Page:
             return True
         if _is_header(line) and (self.title is None or self._of_title(line)):
             self.header.append(line)
+            return True
+        if _is_header(line):  # under the title: decided by what follows (`add`, `_flush_header`)
+            self.pending.append(line)
             return True
         self._flush_header()
         return False
@@ -227,6 +240,10 @@ class _Page:
         (its site, the issuing body, the title again in two lines), else the report's."""
         (self.meta if self.title else self.body).extend(self.header)
         self.header.clear()
+        # short lines under the title that the text follows, not the site's metadata: the
+        # text's own (a PDF's first line may hold no punctuation)
+        self.body.extend(self.pending)
+        self.pending.clear()
 
     def sorted(self) -> CleanText:
         self._flush_header()
@@ -265,4 +282,10 @@ def _is_meta(line: str, before_body: bool) -> bool:
         return True
     if len(norm) < 80 and (_META_PAIR.search(norm) or _two_labels(norm)):
         return True
-    return before_body and bool(_META_CELL.match(norm) or _DATE_LINE.match(norm))
+    if not before_body:
+        return False
+    return bool(
+        _META_CELL.match(norm)
+        or _DATE_LINE.match(norm)
+        or (len(norm) <= 40 and _STAMP.search(norm) and not _SENTENCE_END.search(norm))
+    )

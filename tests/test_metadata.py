@@ -445,6 +445,32 @@ def test_a_wrapped_first_line_under_the_title_stays_report_text():
     assert any("2024年以来我镇坚持以习近平新时代中国特色" in p.text for p in passages)
 
 
+_UNDER_TITLE = {
+    "a site's column and stamp above its table": (
+        "浙江/台州 招标采购\n浙江/台州-2026-01-27 00:00:00\n索引号: ****/2026-***\n"
+    ),
+    "a bare label in the table": "发布机构: 王团镇\n文件编号:\n主题分类: 政务公开\n",
+    "the text's widgets": (
+        "来源:同心县 发布时间: 2025-01-12 11:02\n加大字体 缩小字体 收藏 取消收藏 打印\n"
+    ),
+    "a status and a date": "主动公开\n2025.03.05\n",
+}
+
+
+@pytest.mark.parametrize("kind", _UNDER_TITLE)
+def test_a_pages_lines_under_the_title_are_not_report_text(kind):
+    """Stop 30's check: short lines under the title that belong to the page (a copying
+    site's column and time stamp, a 文件编号 with no value, 加大字体…打印, 主动公开 and the
+    date) opened the report's first passage; they are the page's when its metadata or the
+    text follows them. A wrapped first line stays text (the test above)."""
+    body = _seed("002_1113006dcd718aa6.txt").split("\n", 1)[1]
+    title = "同心县王团镇2024年法治政府建设情况报告\n"
+    report, passages = parse_report("x.txt", title + _UNDER_TITLE[kind] + body)
+    _, plain = parse_report("y.txt", title + body)
+    assert (report.township, report.year) == ("王团镇", 2024)
+    assert [p.text for p in passages] == [p.text for p in plain]
+
+
 @pytest.mark.parametrize(
     "title", ["六郎镇2024年法治政府建设年度报告", "2024年王团镇法治政府建设情况报告"]
 )
