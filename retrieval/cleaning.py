@@ -82,6 +82,11 @@ _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．�
 _ISSUER_END = re.compile(rf"(?:{_ISSUER})$")
 _NUMERALS = set("一二三四五六七八九十0123456789")
 _META_PAIR = re.compile(r"(发布时间|信息来源)\s*[:：]")
+# spaces a flattened document left between characters (`_rejoined`); of 128 reports only
+# one such copy has a body line of 80 characters with 3 of them (海滨街道, stop 30)
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])")
+_NUMBER_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[\u3400-\u9fff])")
+_FLAT_LENGTH, _FLAT_GAPS = 80, 3
 
 
 @dataclass(frozen=True)
@@ -250,7 +255,19 @@ class _Page:
         body, signature = self.body, []
         while body and len(signature) < 3 and _SIGNATURE_LINE.match(normalize(body[-1])):
             signature.insert(0, body.pop())
+        body = [_rejoined(line) for line in body]
         return CleanText(self.title, tuple(self.meta), tuple(body), tuple(signature))
+
+
+def _rejoined(line: str) -> str:
+    """A document's text flattened into one line (a file-sharing site's copy of a .docx)
+    keeps a space where each printed line ended: 深入推进法 治政府建设, 2020 年, 辖区 72 个网格.
+    Chinese puts no space between characters, nor between a number and its measure word;
+    a long line with several such gaps has them closed. A short line keeps its spaces (a
+    greeting's two issuers, 中共…委员会 …人民政府)."""
+    if len(line) < _FLAT_LENGTH or len(_HAN_GAP.findall(line)) < _FLAT_GAPS:
+        return line
+    return _NUMBER_GAP.sub("", _HAN_GAP.sub("", line))
 
 
 def _is_value(line: str, before_body: bool) -> bool:

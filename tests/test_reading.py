@@ -75,6 +75,21 @@ def test_pinyin_a_converter_printed_after_characters_is_dropped(corpus_copy: Pat
     assert "附件(略)" in kept[-1] and "(a)" in kept[-1]
 
 
+def test_a_flattened_documents_line_breaks_are_closed():
+    """A file-sharing site's copy of a .docx comes as one line with a space wherever a
+    printed line ended (深入推进法 治政府建设, 2020 年): shown to staff as written, it reads
+    as typos. Stop 30: one of 128 reports; no other report's passage changed."""
+    flat = (
+        "一、工作情况 2020 年,在区委、区政府的正确领导下,海滨街严格依法行政,深入推进法 "
+        "治政府建设,积极营造良好的法治环境,辖区 72 个网格 260 余名专职网格员,形 成主要"
+        "领导负责抓的工作局面,每日推 送宣传。"
+    )
+    body = clean(f"{flat}\n中共某镇委员会 某镇人民政府\n").body
+    assert "深入推进法治政府建设" in body[0] and "2020年" in body[0]
+    assert "辖区72个网格260余名" in body[0] and "形成主要领导" in body[0] and "推送" in body[0]
+    assert body[1] == "中共某镇委员会 某镇人民政府"  # a short line keeps its space
+
+
 def test_reports_cli_lists_metadata_and_errors(corpus_copy: Path):
     (corpus_copy / "empty.txt").write_bytes(b"")
     out = subprocess.run(
