@@ -9,9 +9,10 @@ from .text import normalize
 
 _INLINE_NOISE = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]", re.IGNORECASE)
 # A reading in pinyin after a character, which some sites' script converters print
-# (區(qū)委, 領(lǐng)導(dǎo)): never report text, and it splits the words it stands in.
+# (區(qū)委, 領(lǐng)導(dǎo); after a character they garbled too, ?,F(xiàn)將): never report text
+# (a tone mark in brackets), and it splits the words it stands in.
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü]*[{_TONES}][a-zü{_TONES}]*[)）]")
+_PINYIN = re.compile(rf"[(（][a-zü]*[{_TONES}][a-zü{_TONES}]*[)）]")
 # Page furniture of government sites, matched on normalised (Simplified, half-width) text.
 _NOISE_LINE = re.compile(
     r"^[\s\-•·*]*(?:【\s*)?(?:分享|字号|字体|打印|关闭|收藏|扫一扫|浏览次数|阅读次数|点击数|访问量|"
@@ -57,7 +58,11 @@ _LABEL = "|".join(r"\s*".join(map(re.escape, label)) for label in _META_LABELS)
 # report), or, above the report, with a table cell's bar or in brackets (a table of the
 # report's own, `| 时间 | 地点 |`, stays text)
 _META_LINE = re.compile(rf"^[\s\-•·*|(]*(?:{_LABEL})\s*[:：]")
-_META_CELL = re.compile(rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*\|)")
+_META_CELL = re.compile(
+    rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*\|)"
+    # or a row of the table whose labels are further along (| 公开目录 | 结果公示 | 发布日期 |)
+    rf"|^\s*\|.*\|\s*(?:{_LABEL})\s*\|"
+)
 _LABELLED = re.compile(rf"(?:{_LABEL})\s*[:：]")  # a label anywhere in a line
 _LABEL_ONLY = re.compile(_META_LINE.pattern + r"\s*$")  # `• 发文字号:`, its value below
 _TITLE_LABEL = re.compile(r"^[\s\-•·*|]*[\[【]?\s*(?:标\s*题|名\s*称)\s*[\]】]?\s*[:：|]\s*")

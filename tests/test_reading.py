@@ -73,6 +73,23 @@ def test_pinyin_a_converter_printed_after_characters_is_dropped(corpus_copy: Pat
     assert "領導" in hit.passage.text
     kept = clean("一、依法行政\n详见附件(略),按条款(a)办理。\n").body
     assert "附件(略)" in kept[-1] and "(a)" in kept[-1]
+    # after a character the page garbled as well (stop 30: 陆渡街道, 金花街道)
+    garbled = clean("一、依法行政\n推進法治政府建設?,F(xiàn)將情況報告如下:\n").body
+    assert "(xiàn)" not in garbled[-1] and "將情況報告如下" in garbled[-1]
+
+
+def test_a_disclosure_tables_rows_are_metadata_wherever_their_labels_stand():
+    """Stop 30: 腾冲市新华乡's page opens with its table in rows whose first cell is no
+    label (| 公开目录 | 结果公示 | 发布日期 | …); the rows opened its first passage."""
+    table = (
+        "| 索引号 | 01526096-4/20260215-00001 | 发布机构 | 腾冲市新华乡 |\n"
+        "| 公开目录 | 结果公示 | 发布日期 | 2026-02-15 17:41:12 |\n| 文号 | 浏览量 |\n"
+    )
+    text = "2025年,新华乡在市委、市政府的坚强领导下,深入学习贯彻习近平法治思想。\n"
+    page = clean(table + text)
+    assert page.body == (text.strip(),) and len(page.meta) == 3
+    kept = clean(text + "| 时间 | 地点 | 参加人员 |\n| 3月 | 镇会议室 | 班子成员 |\n").body
+    assert len(kept) == 3  # a table of the report's own, below its text, stays
 
 
 def test_a_flattened_documents_line_breaks_are_closed():
