@@ -78,6 +78,10 @@ _SIGNATURE_LINE = re.compile(rf"^(?:[\u4e00-\u9fff()（）]{{2,30}}(?:{_ISSUER})
 # day: 同心县王团镇党政办公室 2025年2月10日印发
 _PRINTED_LINE = re.compile(rf"^[\u4e00-\u9fff()（）]{{2,30}}\s*(?:{_DATE_ALONE})\s*印发$")
 _DATE_LINE = re.compile(rf"^\s*(?:{_DATE_ALONE})(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?\s*$")
+# an official document's number alone on its line (GB/T 9704's 发文字号: 雷东府〔2025〕26号)
+_DOC_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*20\d\d\s*[〕\]】)）]\s*\d{1,4}\s*号$"
+)
 # a date with its clock time in a short line (浙江/台州-2026-01-27 00:00:00): a page's stamp,
 # never a report's sentence
 _STAMP = re.compile(r"20\d\d[-./]\d{1,2}[-./]\d{1,2}\s+\d{1,2}:\d\d")
@@ -309,5 +313,6 @@ def _is_meta(line: str, before_body: bool) -> bool:
     return bool(
         _META_CELL.match(norm)
         or _DATE_LINE.match(norm)
+        or _DOC_NUMBER.match(norm.strip())
         or (len(norm) <= 40 and _STAMP.search(norm) and not _SENTENCE_END.search(norm))
     )
