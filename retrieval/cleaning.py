@@ -15,7 +15,7 @@ _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = re.compile(rf"[(（][a-zü]*[{_TONES}][a-zü{_TONES}]*[)）]")
 # Page furniture of government sites, matched on normalised (Simplified, half-width) text.
 _NOISE_LINE = re.compile(
-    r"^[\s\-•·*]*(?:【\s*)?(?:分享|字号|字体|打印|关闭|收藏|扫一扫|浏览次数|阅读次数|点击数|访问量|"
+    r"^[\s\-•·*]*(?:【\s*)?(?:分享|字号(?:大小)?|字体(?:大小)?|打印|关闭|收藏|扫一扫|浏览次数|阅读次数|点击数|访问量|"
     r"浏览量|阅读量|上一篇|下一篇|返回顶部|相关链接|责任编辑|附件下载|视力保护色)"
     r"(?:\s*[:：】]|\s|$|本页|窗口|此页|到)"
     # breadcrumbs: 当前位置：首页 > 政务公开, 首页 > 海丰县人民政府门户网站 > …
@@ -45,7 +45,7 @@ _SENTENCE_MARK = re.compile(r"[。,，;；!！?？:：]")
 _META_LABELS = (
     "发布时间 发布日期 发表时间 发表日期 成文日期 成文时间 发文日期 发文时间 生成日期 "
     "公文生成日期 更新时间 更新日期 日期 时间 信息来源 文章来源 稿件来源 来源 作者 发布者 "
-    "发布人 发布机构 发文机构 发布单位 所属机构 文号 发文字号 备注/文号 索引号 "
+    "发布人 发布机构 发文机构 发文机关 发布单位 所属机构 文号 发文字号 备注/文号 索引号 "
     "主题分类 体裁分类 信息类别 主题词 关键词 有效性 是否有效 效力状态 公文时效 公开方式 "
     "公开形式 公开范围 公开时限 内容概述 标题 名称 原文 "
     # more of the 政府信息公开 table (蛟川街道's page left a bare `文件编号:` in its text)
@@ -61,7 +61,7 @@ _META_LINE = re.compile(rf"^[\s\-•·*|(]*(?:{_LABEL})\s*[:：]")
 _META_CELL = re.compile(
     rf"^[\s\-•·*|]*(?:[\[【]\s*(?:{_LABEL})\s*[\]】]|(?:{_LABEL})\s*\|)"
     # or a row of the table whose labels are further along (| 公开目录 | 结果公示 | 发布日期 |)
-    rf"|^\s*\|.*\|\s*(?:{_LABEL})\s*\|"
+    rf"|^\s*\|.*\|\s*(?:{_LABEL})\s*[|:：]"
 )
 _LABELLED = re.compile(rf"(?:{_LABEL})\s*[:：]")  # a label anywhere in a line
 _LABEL_ONLY = re.compile(_META_LINE.pattern + r"\s*$")  # `• 发文字号:`, its value below

@@ -88,6 +88,12 @@ def test_a_disclosure_tables_rows_are_metadata_wherever_their_labels_stand():
     text = "2025年,新华乡在市委、市政府的坚强领导下,深入学习贯彻习近平法治思想。\n"
     page = clean(table + text)
     assert page.body == (text.strip(),) and len(page.meta) == 3
+    # 黎侯镇's: a font widget above, 发文机关 and a label with its colon in a later cell
+    table = (
+        "字体大小:【大】 【中】 【小】\n| 索引号:000014349/2026-02861 | |\n"
+        "| 发文机关:黎侯镇人民政府 | 主题词: |\n| 主题分类: | 发布日期:2025-12-22 |\n"
+    )
+    assert clean(table + text).body == (text.strip(),)
     kept = clean(text + "| 时间 | 地点 | 参加人员 |\n| 3月 | 镇会议室 | 班子成员 |\n").body
     assert len(kept) == 3  # a table of the report's own, below its text, stays
 
