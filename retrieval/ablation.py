@@ -125,6 +125,7 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
         "fifth place by meaning alone (not with the words)": lambda: _patched(
             index_module, "NEAR_PLACES", tuple((place, 0.0) for place, _ in NEAR_PLACES)
         ),
+        "no best-sentence order": lambda: _patched(index_module, "SENTENCE_POOL", 0),
         "no relevance threshold": lambda: _stacked(
             _patched(relevance, "STRONG_COVERAGE", 0.0),
             _patched(relevance, "WEAK_COVERAGE", 2.0),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import ranking
+from . import ranking, sentences
 from .bm25 import SparseBM25
 from .corpus import Corpus
 from .gazetteer import gazetteer, of_kind
@@ -43,6 +43,11 @@ WINDOW = 5
 NEAR_PLACES = ((2, 0.0), (4, 0.5))
 NEAR_POOL = 256
 FUSION_K = 60
+# The best passages by words are reordered by how much of the question their best sentence
+# holds (`sentences`): this many of them, the sentences' order weighing this much beside the
+# words' in the fusion. data/calibration/sentences.tsv; README, "Best sentence".
+SENTENCE_POOL = 15
+SENTENCE_WEIGHT = 1.0
 
 # A question's verdicts (`Index._judge`): the passages at a level, and the share of the
 # question's content given passages cover.
@@ -201,7 +206,7 @@ class Index:
         self._kinds_held(words, distinct, presence)
         wanted = offset + top_k
         found = self._found(query, words, distinct, presence, scores, allowed, wanted)
-        ranked, weak = found.ranked, found.weak
+        ranked, weak = self._by_sentences(found.ranked, words, distinct, presence), found.weak
         spread = len(query.townships) != 1  # one town named is all its report says; two, both
         if spread:
             ranked = self._spread(ranked, wanted)
@@ -253,6 +258,29 @@ class Index:
         if not (positive := scores.take(candidates) > 0).all():  # > 0 except in Okapi
             candidates, coverage = candidates[positive], coverage[positive]
         return ranking.found(candidates, scores.take(candidates), coverage, weak, wanted)
+
+    def _by_sentences(
+        self,
+        ranked: np.ndarray,
+        words: list[ContentWord],
+        distinct: list[str],
+        presence: np.ndarray,
+    ) -> np.ndarray:
+        """`ranked` with its first SENTENCE_POOL reordered by their best sentences: where
+        one sentence holds more of the question, the passage answers it more surely."""
+        pool = ranked[:SENTENCE_POOL]
+        if len(pool) < 2:
+            return ranked
+        sought = sentences.sought(words, self.pipeline.surface_forms)
+        text = self.corpus.passages.text
+        coverage = [
+            sentences.best_coverage(
+                text(i), sought, {t for k, t in enumerate(distinct) if int(presence[i]) >> k & 1}
+            )
+            for i in pool.tolist()
+        ]
+        order = sentences.fused_order(coverage, SENTENCE_WEIGHT, FUSION_K)
+        return np.concatenate([pool[order], ranked[SENTENCE_POOL:]])
 
     def _eligible(
         self,

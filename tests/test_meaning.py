@@ -75,14 +75,16 @@ def test_the_calibration_gap_behind_the_setting(seed_index, monkeypatch):
 @pytest.mark.skipif(not REAL_QUESTIONS.exists(), reason="../shared/eval is not beside the repo")
 def test_the_real_questions_gap_behind_the_setting(real_index, monkeypatch):
     """Staff questions over the 55 reports: 57 of 60 answered in the top five with the
-    passages nearest in meaning, 52 without (data/calibration/meaning.tsv, stop 27)."""
+    passages nearest in meaning, 52 without (data/calibration/meaning.tsv, stop 27); 53
+    without since stop 30, the best-sentence order answering one of the five itself
+    (data/calibration/sentences.tsv)."""
     from retrieval.ablation import load_questions, score
 
     real = [q for q in load_questions(REAL_QUESTIONS) if q.get("gold")]
     with_meaning = round(score(real_index, real)["hit@5"] * len(real))
     monkeypatch.setattr(Index, "_nearest", lambda self, *args: [])
     without = round(score(real_index, real)["hit@5"] * len(real))
-    assert with_meaning - without >= 5
+    assert with_meaning - without >= 4
 
 
 def test_third_not_first_the_calibration_figures_for_the_place(seed_index, monkeypatch):
@@ -102,9 +104,11 @@ def test_third_not_first_the_calibration_figures_for_the_place(seed_index, monke
 @pytest.mark.skipif(not REAL_QUESTIONS.exists(), reason="../shared/eval is not beside the repo")
 def test_the_fifth_place_where_meaning_and_words_agree(real_index, seed_index, monkeypatch):
     """Staff questions over the 55 reports: the fifth place chosen by meaning and the words'
-    ranking together answers two more than by meaning alone (hit@5 0.917 → 0.950: 开会前先花
-    十五分钟学法律 finds 会前学习一刻钟, which the words ranked 4th and meaning 7th); the seeds'
-    calibration questions do not move (data/calibration/meaning.tsv)."""
+    ranking together answered two more than by meaning alone (hit@5 0.917 → 0.950: 开会前先花
+    十五分钟学法律 found 会前学习一刻钟, which the words ranked 4th and meaning 7th); the seeds'
+    calibration questions do not move (data/calibration/meaning.tsv). Since stop 30 the
+    words' best-sentence order puts 会前学习一刻钟 4th by itself, and the fifth place keeps
+    one more (0.933 → 0.950: 给学校上法治课…点菜; data/calibration/sentences.tsv)."""
     from retrieval import index as index_module
     from retrieval.ablation import load_questions, score
 
@@ -114,7 +118,7 @@ def test_the_fifth_place_where_meaning_and_words_agree(real_index, seed_index, m
     monkeypatch.setattr(index_module, "NEAR_PLACES", ((2, 0.0), (4, 0.0)))
     alone = score(real_index, real), score(seed_index, calibration)
     answered = [round(s[0]["hit@5"] * len(real)) for s in (agreed, alone)]
-    assert answered[0] >= answered[1] + 2
+    assert answered[0] >= answered[1] + 1
     assert agreed[1] == alone[1]
 
 
