@@ -141,8 +141,11 @@ def _is_furniture(alone: str) -> bool:
         return True
     if ">" not in alone and "›" not in alone and "»" not in alone:
         return False
-    crumbs = alone.count(">") + alone.count("›") + alone.count("»")
-    return crumbs >= 2 and not _SENTENCE_MARK.search(alone)
+    # a breadcrumb: two separators before any sentence mark (the page's date and widgets may
+    # follow on its line: …> 法治政府建设年度报告日期:2025-02-28 14:30 字体:[ 大 中 小 ])
+    mark = _SENTENCE_MARK.search(alone)
+    trail = alone[: mark.start()] if mark else alone
+    return trail.count(">") + trail.count("›") + trail.count("»") >= 2
 
 
 def _looks_like_title(line: str) -> bool:

@@ -94,6 +94,13 @@ def test_a_disclosure_tables_rows_are_metadata_wherever_their_labels_stand():
         "| 发文机关:黎侯镇人民政府 | 主题词: |\n| 主题分类: | 发布日期:2025-12-22 |\n"
     )
     assert clean(table + text).body == (text.strip(),)
+    # 武安镇's: a breadcrumb with the page's date and widgets on its line
+    crumbs = (
+        "政府信息公开 > 法定主动公开内容 > 其他主动公开内容 > 法治政府建设年度报告"
+        "日期:2025-02-28 14:30 字体:[ 大 中 小 ] 关闭窗口\n"
+    )
+    page = clean(crumbs + table + text)
+    assert page.body == (text.strip(),) and page.title is None
     kept = clean(text + "| 时间 | 地点 | 参加人员 |\n| 3月 | 镇会议室 | 班子成员 |\n").body
     assert len(kept) == 3  # a table of the report's own, below its text, stays
 
