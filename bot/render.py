@@ -56,14 +56,13 @@ def _spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def excerpt(text: str, forms: Sequence[str], limit: int = 240) -> str:
-    """Escaped HTML of a passage: matched words in bold, cut around the first match. Its
-    lines stay lines (merged points, each under its heading), their spaces collapsed."""
+    """Escaped HTML of a passage: matched words in bold, cut where most of the different
+    matched words come together (the earliest such place; a quarter of the window before
+    the match it starts at). Its lines stay lines (merged points, each under its heading),
+    their spaces collapsed."""
     text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     spans = _spans(text, forms)
-    start = 0
-    if len(text) > limit:
-        first = spans[0][0] if spans else 0
-        start = max(0, min(first - limit // 4, len(text) - limit))
+    start = _window(text, spans, limit) if len(text) > limit else 0
     end = min(len(text), start + limit)
     out = ["…" if start else ""]
     at = start
@@ -76,6 +75,19 @@ def excerpt(text: str, forms: Sequence[str], limit: int = 240) -> str:
     out.append(html.escape(text[at:end]))
     out.append("…" if end < len(text) else "")
     return "".join(out)
+
+
+def _window(text: str, spans: list[tuple[int, int]], limit: int) -> int:
+    """Where a `limit`-character excerpt of a long text starts: before the match from which
+    the window holds the most different matched words (a passage's 法治 in its first line
+    and 执法记录仪 with 全过程 further on: the window shows the latter together)."""
+    best, start = -1, 0
+    for s, _ in spans:
+        at = max(0, min(s - limit // 4, len(text) - limit))
+        words = {text[a:b] for a, b in spans if a >= at and b <= at + limit}
+        if len(words) > best:
+            best, start = len(words), at
+    return start
 
 
 def source_line(report: Report, section: str) -> str:

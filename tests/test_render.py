@@ -268,3 +268,16 @@ def test_years_read_as_a_reply_writes_them():
     assert years_named([2024, 2022, 2023]) == "2022—2024年"
     assert years_named([2021, 2023, 2024]) == "2021年、2023—2024年"
     assert years_named([]) == ""
+
+
+def test_excerpt_shows_where_the_questions_words_come_together():
+    """A long passage whose first line holds one generic word of the question (法治) and
+    whose later sentence holds the rest was cut at its beginning; the excerpt now shows
+    the part where most of the question's different words are (stop 30)."""
+    later = "制定执法全过程记录实施细则,执法记录仪全覆盖。"
+    text = "坚持法治引领。" + "甲" * 300 + later + "乙" * 300
+    out = excerpt(text, ["法治", "执法", "全过程", "记录仪"], limit=100)
+    assert "<b>全过程</b>" in out and "<b>记录仪</b>" in out
+    assert "坚持" not in out and out.startswith("…")
+    single = excerpt("甲" * 300 + "普法" + "乙" * 300, ["普法"], limit=100)
+    assert "<b>普法</b>" in single and len(html_to_text(single)) <= 104
