@@ -187,7 +187,8 @@ class Index:
         Relevant passages come first; only when there are none, possibly relevant ones
         (see `relevance`). They rank by BM25 score times the share of the question's
         content they cover: a passage that repeats one word of the question does not
-        outrank one that answers more of it.
+        outrank one that answers more of it; the best of them then by how much of it their
+        best sentence holds too (`_by_sentences`).
         """
         query = self.parse(question) if isinstance(question, str) else question
         allowed = self._allowed_reports(query)
