@@ -81,6 +81,11 @@ def _regions(counties: list[str | None], provinces: list[str | None]) -> list[tu
     return [known[pair] for pair in pairs]
 
 
+def _terms_held(distinct: list[str], bits: int) -> tuple[str, ...]:
+    """The question's distinct terms a passage holds, from its presence bits."""
+    return tuple(t for k, t in enumerate(distinct) if bits >> k & 1)
+
+
 def _kind_bits(words: list[ContentWord], distinct: list[str]) -> list[int]:
     """The presence bits of the question's words for a kind of township (街道, 乡镇)."""
     kinds = {w.parts[-1][0] for w in words if w.kind}
@@ -275,9 +280,7 @@ class Index:
         sought = sentences.sought(words, self.pipeline.surface_forms)
         text = self.corpus.passages.text
         coverage = [
-            sentences.best_coverage(
-                text(i), sought, {t for k, t in enumerate(distinct) if int(presence[i]) >> k & 1}
-            )
+            sentences.best_coverage(text(i), sought, _terms_held(distinct, int(presence[i])))
             for i in pool.tolist()
         ]
         order = sentences.fused_order(coverage, SENTENCE_WEIGHT, FUSION_K)
@@ -554,6 +557,6 @@ class Index:
         self, i: int, score: float, distinct: list[str], presence: int, weak: bool, near: bool
     ) -> Hit:
         passage = self.corpus.passages[i]
-        matched = tuple(t for k, t in enumerate(distinct) if presence >> k & 1)
+        matched = _terms_held(distinct, presence)
         report = self.corpus.reports[self.report_of[i]]
         return Hit(passage, report, score, matched, weak, near)
