@@ -122,6 +122,14 @@ def test_synonyms_match_both_ways(seed_index):
     assert hit_ids & lawyer
 
 
+def test_asking_whether_all_did_finds_a_rate_of_100_percent(seed_index):
+    # staff ask 全部 / 一个不落; reports state the whole as a rate: 调解成功率达100%
+    (whole,) = seed_index.pipeline.tokens("100%")
+    assert whole in seed_index.parse("是不是一个不落").terms
+    top = seed_index.search("调解是不是一个不落都成功了", top_k=2).hits
+    assert any("100%" in h.passage.text for h in top)
+
+
 def test_paging_continues_without_repeats(seed_index):
     first = seed_index.search("法治宣传", top_k=3)
     second = seed_index.search("法治宣传", top_k=3, offset=3)
