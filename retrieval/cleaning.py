@@ -16,7 +16,9 @@ _PINYIN = re.compile(rf"[(（][a-zü]*[{_TONES}][a-zü{_TONES}]*[)）]")
 # Page furniture of government sites, matched on normalised (Simplified, half-width) text.
 _NOISE_LINE = re.compile(
     r"^[\s\-•·*]*(?:【\s*)?(?:分享|字号(?:大小)?|字体(?:大小)?|打印|关闭|收藏|扫一扫|浏览次数|阅读次数|点击数|访问量|"
-    r"浏览量|阅读量|上一篇|下一篇|返回顶部|相关链接|责任编辑|附件下载|视力保护色)"
+    r"浏览量|阅读量|上一篇|下一篇|返回顶部|相关链接|责任编辑|附件下载|视力保护色"
+    # a site's footer below the text (a wiki's copy, stop 31: 相關詞條 熱門詞條 聯絡我們)
+    r"|相关(?:词条|文章|阅读|推荐)|热门(?:词条|文章|推荐)|联系我们|联络我们|关于我们|网站地图)"
     r"(?:\s*[:：】]|\s|$|本页|窗口|此页|到)"
     # breadcrumbs: 当前位置：首页 > 政务公开, 首页 > 海丰县人民政府门户网站 > …
     r"|^\s*(?:您?(?:现在|当前)?(?:所在)?的?位置|当前位置)\s*[:：]?"

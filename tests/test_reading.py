@@ -105,6 +105,16 @@ def test_a_disclosure_tables_rows_are_metadata_wherever_their_labels_stand():
     assert len(kept) == 3  # a table of the report's own, below its text, stays
 
 
+def test_a_sites_footer_below_the_text_is_furniture():
+    """Stop 31: a wiki's copy of 罗店镇's report ended its last passage with the site's
+    footer, 相關詞條 / 熱門詞條 / 聯絡我們, shown to staff as report text."""
+    text = "二是不斷深化“誰執法誰普法”責任制,凝聚尊崇法治廣泛共識。\n"
+    assert clean(text + "\n相關詞條\n\n熱門詞條\n\n聯絡我們\n").body == (text.strip(),)
+    assert clean(text + "联系我们：0571-88888888\n网站地图\n").body == (text.strip(),)
+    kept = "联系我们镇的法律顾问,群众可随时咨询。"
+    assert clean(text + kept).body[-1] == kept  # a sentence that begins so stays
+
+
 def test_a_flattened_documents_line_breaks_are_closed():
     """A file-sharing site's copy of a .docx comes as one line with a space wherever a
     printed line ended (深入推进法 治政府建设, 2020 年): shown to staff as written, it reads
