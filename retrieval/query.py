@@ -84,6 +84,14 @@ _COLLOQUIAL_ASKING = re.compile("[咋啥]")
 _WHICH = re.compile("^哪")
 # 几 or 多少 with a measure word asks how many (几场, 多少次, 几名), whatever is counted
 _HOW_MANY = re.compile("^(?:几|多少)[个次件场名人家项回位份批期种类条处所]$")
+# A count the asker states (学了八次左右, 一年二十多次, 一百多人, 十几场): reports write counts in
+# digits (学法8次, 23次), so such a word is in no passage and weighed against every one. Counts of
+# events and people only: 四个亲自, 两张清单 and 三项制度 name things; 一次 is 最多跑一次's; a
+# span of days (放几天假) is what a question is about, as for `_HOW_MANY`.
+_COUNTED = re.compile(
+    "^(?!一[次场名人件份期批回篇位家]$)[零一二两三四五六七八九十百千万几数]+"
+    "(?:[多几来余][个次件场名人家项回位份批期种类条处所篇]?|[次场名人件份期批回篇位家])$"
+)
 # 报告, the kinds of towns and the words that count or collect reports: a question of these
 # alone that asks for reports or which towns (有哪些镇的报告, 收录了哪些报告, 湖北有哪些镇,
 # 一共几个街道) asks which reports there are, as /towns answers
@@ -335,6 +343,7 @@ def _asks_only(word: str, pipeline: TextPipeline) -> bool:
     return (
         word in pipeline.question_words
         or bool(_COLLOQUIAL_ASKING.search(word) or _WHICH.match(word) or _HOW_MANY.match(word))
+        or bool(_COUNTED.match(word))
         or pipeline.is_function_word(word)
     )
 

@@ -567,6 +567,19 @@ def test_asking_how_many_is_not_what_a_question_is_about(seed_index, how_many):
     assert asked.total == seed_index.search("普法").total > 0 and not asked.tentative
 
 
+@pytest.mark.parametrize("count", ["八次", "二十多次", "十几场", "一百多人", "几十次"])
+def test_a_count_the_asker_states_is_not_what_a_question_is_about(seed_index, count):
+    """Stop 31: 街道干部学法一年集中学了八次左右的有吗 — reports write 学法8次, so 八次 was
+    in no passage and weighed against every one. Counts that name things stay (四个亲自,
+    三项制度), and so does a span of days (放几天假)."""
+    asked = seed_index.search(f"镇里干部集中学法一年{count}")
+    plain = seed_index.search("镇里干部集中学法")
+    assert [h.passage.id for h in asked.hits] == [h.passage.id for h in plain.hits]
+    assert asked.total == plain.total > 0
+    assert "四个" in seed_index.parse("四个亲自怎么落实").terms
+    assert seed_index.search("明年春节放几天假").hits == ()
+
+
 @pytest.mark.parametrize("which", ["哪几个", "哪几种", "哪些方面"])
 def test_asking_which_is_not_what_a_question_is_about(seed_index, which):
     """哪几个, 哪几种, 哪些方面 are words to jieba that it does not tag as pronouns (哪个, 哪些
