@@ -143,6 +143,20 @@ def test_an_older_list_entry_beside_current_ones_takes_the_county_the_text_names
         assert (report.township_simplified, report.county) == ("大河乡", county)
 
 
+def test_a_county_since_merged_or_renamed_is_the_county_the_text_names():
+    """Stop 31: the 2025 list has no 渝北区 (重庆's 2025 reorganisation puts 大盛镇 under
+    北碚区), so 重庆市渝北区大盛镇's 2024 report got 北碚区. Counties the older list has
+    and the current one lacks (渝北区, 江北区, 无为县, 湟中县…) keep their townships: the
+    text's county is taken; a text naming none claims no county."""
+    body = "2024年,在区委、区政府的坚强领导下,我镇坚持以习近平法治思想为指导。" * 5
+    title = "重庆市渝北区大盛镇人民政府关于2024年法治政府建设情况的报告\n"
+    report, _ = parse_report("x.txt", title + body)
+    assert (report.township, report.county, report.province) == ("大盛镇", "渝北区", "重庆市")
+    report, _ = parse_report("x.txt", title.replace("渝北区", "") + body)
+    assert (report.township, report.county, report.province) == ("大盛镇", None, "重庆市")
+    assert any("多个县区" in w for w in report.warnings)
+
+
 def test_a_township_of_a_city_with_no_counties_is_cited_with_its_city():
     """东莞, 中山, 儋州 and 嘉峪关 have no counties; the current list has none of their
     townships, so 东莞's 东城街道 was one of thirty 东城街道 and got no county, and 虎门镇

@@ -62,6 +62,45 @@ def older_rows(lines: Lines, known: set[tuple[str, str]]) -> list[tuple[str, str
     return sorted(out)
 
 
+# jionlp's county-level names that are no county of a report's: development zones, areas
+# under a management committee, the cities whose townships `direct_rows` takes
+_NOT_A_COUNTY = re.compile(
+    r"开发区|新区|园区|产业|管理区|示范区|实验区|管委会|委员会|行政区划|保税区|新城|聚集区|群岛"
+    r"|风景|食品区|经济|高新"
+)
+_NO_TOWNSHIPS = {"台湾省", "香港特别行政区", "澳门特别行政区"}
+
+
+def older_county_rows(
+    lines: Lines, known: set[tuple[str, str]]
+) -> list[tuple[str, str, str, str, str]]:
+    """The townships of jionlp's counties that the current list lacks in their province,
+    with that county: counties since renamed or merged (无为县 → 无为市, 湟中县 → 湟中区;
+    重庆's 渝北区 and 江北区, whose townships the 2025 list puts under 北碚区 and 两江新区),
+    which reports of those years name. A township then has its current county and its
+    older one; the text decides, or the county stays blank."""
+    out = set()
+    province = city = county = ""
+    older = False
+    for depth, name in lines:
+        if depth == 0:
+            province = name
+        elif depth == 1:
+            city = name
+        elif depth == 2:
+            county = name
+            older = (
+                (province, county) not in known
+                and province not in _NO_TOWNSHIPS
+                and re.search(r"[县区市旗]$", county) is not None
+                and not _NOT_A_COUNTY.search(county)
+            )
+        elif depth == 3 and older and TOWN.search(name):
+            prefecture = "" if city == province else city  # 重庆市's counties: no prefecture
+            out.add((province, prefecture, county, name, ""))
+    return sorted(out)
+
+
 def jionlp_lines(wheel: Path) -> Lines:
     """(depth, name) of each line of jionlp's china_location table."""
     with zipfile.ZipFile(wheel) as z:
@@ -130,7 +169,8 @@ def main() -> int:
         lines = jionlp_lines(args.jionlp or fetch_wheel(JIONLP, Path(tmp)))
         table = rows(quhua) + direct_rows(lines, countyless(quhua))
         known = {(r[0], r[3]) for r in table}
-        table += older_rows(lines, known)
+        counties = {(r[0], r[2]) for r in table}
+        table += older_rows(lines, known) + older_county_rows(lines, counties)
     text = "".join("\t".join(r) + "\n" for r in table)
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
