@@ -338,7 +338,7 @@ def _with_bridging_pairs(
 def _asks_only(word: str, pipeline: TextPipeline) -> bool:
     """True for a word that frames a question rather than says what about: on the
     scaffolding list (有没有, 做法, 各位…), made with 咋/啥 (咋搞, 干啥), asks which (哪几个)
-    or how many (几场, 多少次), or a function word
+    or how many (几场, 多少次), states a count (八次, 二十多次: `_COUNTED`), or a function word
     (某些, 关于, 或者: `TextPipeline.is_function_word`)."""
     return (
         word in pipeline.question_words
