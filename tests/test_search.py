@@ -204,6 +204,26 @@ def test_a_passage_answering_more_of_the_question_outranks_one_repeating_part_of
     assert _towns(index.search(question))[:2] == ["青山镇", "绿水镇"]
 
 
+def test_a_question_saying_jiedao_ranks_sub_districts_first(tmp_path, monkeypatch):
+    """街道请的法律顾问… asks how sub-districts do it: a sub-district's answer comes before a
+    town's that matches the words a little better; without 街道 the town's comes first,
+    and with the preference off (`OTHER_KIND` 1) the town's comes first either way."""
+    from retrieval import index as index_module
+
+    bodies = {
+        "青山镇": "法律顾问参与重大事项讨论。法律顾问参与重大事项讨论,全年参与讨论16次。",
+        "金普新区中长街道": "法律顾问参与重大事项,全年12次。",
+        "白石镇": "开展普法宣传。",
+    }
+    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
+    index = towns_index(tmp_path / "corpus", bodies, report)
+    asked = "街道请的法律顾问参加重大事项讨论吗"
+    assert _towns(index.search(asked)) == ["中长街道", "青山镇"]
+    assert _towns(index.search("法律顾问参加重大事项讨论吗")) == ["青山镇", "中长街道"]
+    monkeypatch.setattr(index_module, "OTHER_KIND", 1.0)
+    assert _towns(index.search(asked))[0] == "青山镇"
+
+
 def test_a_sumu_is_named_by_its_short_name_like_a_town(tmp_path):
     """苏木 is a township in Inner Mongolia: 巴彦塔拉 names 巴彦塔拉苏木 as 王团 names 王团镇."""
     bodies = dict.fromkeys(("巴彦塔拉苏木", "青山镇"), "开展普法宣传进牧区活动。")
