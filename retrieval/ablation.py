@@ -119,6 +119,9 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
             _patched(relevance, "TOWN_KINDS", frozenset()),
             _patched(query_module, "TOWN_KINDS", frozenset()),
         ),
+        "a kind of township asked for not ranked first": lambda: _patched(
+            index_module, "OTHER_KIND", 1.0
+        ),
         "no passage nearest in meaning": lambda: _patched(
             Index, "_nearest", lambda self, *args: []
         ),
