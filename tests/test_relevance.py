@@ -509,7 +509,7 @@ def test_a_span_of_years_is_every_year_in_it(seed_index, question, years):
     } & set(years)  # every report of those years that has 普法
 
 
-@pytest.mark.parametrize("when", ["近三年", "这两年", "过去五年", "近10年来"])
+@pytest.mark.parametrize("when", ["近三年", "这两年", "过去五年", "近10年来", "前年", "大前年"])
 def test_a_span_counted_back_from_now_is_not_the_topic(seed_index, when):
     """近三年的普法 found 2 passages of the 69 普法 finds: 近三年, a word no report uses,
     weighed against every passage. Like 去年, it names no year of the reports."""
