@@ -409,6 +409,26 @@ def _regions_in(
     return named, kept, [w for w in named if w not in places.regions], left
 
 
+def _years_in(text: str, places: Places) -> tuple[list[int], str]:
+    """The years a question names (2024年, 二〇二四年, 24年 where it is a year), and its text
+    with them taken out."""
+    text = _CHINESE_YEAR.sub(lambda m: "20" + m[1].translate(_DIGIT), text)
+    text = _years_spelled_out(_SHORT_YEAR.sub(r"20\1", text), places.years)
+    return [int(y) for y in _YEAR.findall(text)], _YEAR.sub(" ", text)
+
+
+def _content_groups(
+    cut: list[tuple[tuple[str, float, bool], ...]], pipeline: TextPipeline, chat: frozenset[str]
+) -> tuple[tuple[tuple[str, float, bool], ...], ...]:
+    """The word groups of a question that say what it is about: not those that only ask
+    (`_asks_only`) or chat, and without the scaffolding inside a group."""
+    return tuple(
+        _without_scaffolding(g, pipeline.question_words)
+        for g in cut
+        if not _asks_only(g[-1][0], pipeline) and g[-1][0] not in chat
+    )
+
+
 def parse_question(
     question: str,
     places: Places,
@@ -424,10 +444,7 @@ def parse_question(
     """
     asked = normalize(question)
     towns, counties, excluded, text = _places_in(asked, places, pipeline)
-    text = _CHINESE_YEAR.sub(lambda m: "20" + m[1].translate(_DIGIT), text)
-    text = _years_spelled_out(_SHORT_YEAR.sub(r"20\1", text), places.years)
-    years = [int(y) for y in _YEAR.findall(text)]
-    text = _YEAR.sub(" ", text)
+    years, text = _years_in(text, places)
     unknown = _unknown_places(text)
     for name in unknown:
         text = text.replace(name, " ")
@@ -442,11 +459,7 @@ def parse_question(
         for word in named:
             text = text.replace(word, " ")
         cut = pipeline.word_groups(_framing(pipeline).sub(" ", text))
-    groups = tuple(
-        _without_scaffolding(g, pipeline.question_words)
-        for g in cut
-        if not _asks_only(g[-1][0], pipeline) and g[-1][0] not in chat
-    )
+    groups = _content_groups(cut, pipeline, chat)
     weights: dict[str, float] = {}
     if frequency is not None:
         groups, weights = _with_related(groups, frequency, pipeline)
