@@ -50,7 +50,8 @@ SENTENCE_POOL = 15
 SENTENCE_WEIGHT = 1.0
 # A question that says 街道 (or 乡镇) beside its topic asks how sub-districts (or towns) do
 # it: a passage of another kind's report keeps this share of its score. Every share from
-# 0.2 to 0.8 ranks the same; data/calibration/kinds.tsv; README, "A kind of township".
+# 0.1 to 0.8 ranks the same but for one question at 0.2; data/calibration/kinds.tsv; README,
+# "A kind of township asked for".
 OTHER_KIND = 0.5
 
 # A question's verdicts (`Index._judge`): the passages at a level, and the share of the
@@ -448,7 +449,8 @@ class Index:
         """Scale down, in place, the scores of passages whose report is not of the kind of
         township the question says (`OTHER_KIND`): 街道请的法律顾问一年参加几次重大事项讨论
         ranked two of 安稳镇's passages on 重大事项 above 徐家湾街道's answer. They stay
-        relevant, counted and shown after, or before when they match far better."""
+        relevant, counted and shown after, or before when they match far better; the score
+        a hit reports is the scaled one, the one it was ranked by."""
         bits = _kind_bits(words, distinct)
         if bits:
             of_kind = np.logical_or.reduce([self._of_kind(distinct[k]) for k in bits])
