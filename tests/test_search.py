@@ -12,6 +12,9 @@ from retrieval import asks_for_reports, build_index, follow_up, to_simplified
 
 from .conftest import ROOT, SEEDS, dev_questions, towns_index
 
+# One small report per town, for the tests that build their own corpus (`towns_index`).
+_REPORT = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
+
 
 def _towns(result):
     return [h.report.township_simplified for h in result.hits]
@@ -215,8 +218,7 @@ def test_a_question_saying_jiedao_ranks_sub_districts_first(tmp_path, monkeypatc
         "金普新区中长街道": "法律顾问参与重大事项,全年12次。",
         "白石镇": "开展普法宣传。",
     }
-    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
-    index = towns_index(tmp_path / "corpus", bodies, report)
+    index = towns_index(tmp_path / "corpus", bodies, _REPORT)
     asked = "街道请的法律顾问参加重大事项讨论吗"
     assert _towns(index.search(asked)) == ["中长街道", "青山镇"]
     assert _towns(index.search("法律顾问参加重大事项讨论吗")) == ["青山镇", "中长街道"]
@@ -227,8 +229,7 @@ def test_a_question_saying_jiedao_ranks_sub_districts_first(tmp_path, monkeypatc
 def test_a_sumu_is_named_by_its_short_name_like_a_town(tmp_path):
     """苏木 is a township in Inner Mongolia: 巴彦塔拉 names 巴彦塔拉苏木 as 王团 names 王团镇."""
     bodies = dict.fromkeys(("巴彦塔拉苏木", "青山镇"), "开展普法宣传进牧区活动。")
-    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
-    index = towns_index(tmp_path / "corpus", bodies, report)
+    index = towns_index(tmp_path / "corpus", bodies, _REPORT)
     assert sorted(_towns(index.search("普法宣传"))) == ["巴彦塔拉苏木", "青山镇"]
     assert _towns(index.search("巴彦塔拉的普法宣传怎么做")) == ["巴彦塔拉苏木"]
 
@@ -237,8 +238,7 @@ def _open_county_index(folder):
     """下洋镇 and 大河乡 never say their county (the gazetteer has a 下洋镇 in 徐闻县, 永春县
     and 永定区, a 大河乡 in six counties, 巫溪县 among them); 峰灵镇 says 巫溪县."""
     bodies = dict.fromkeys(("下洋镇", "大河乡", "巫溪县峰灵镇"), "开展普法宣传进村活动。")
-    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
-    return towns_index(folder, bodies, report)
+    return towns_index(folder, bodies, _REPORT)
 
 
 def test_a_county_finds_the_reports_that_may_be_from_it_when_they_do_not_say(tmp_path):
