@@ -299,12 +299,23 @@ def short_name(name: str, endings: tuple[str, ...]) -> str:
 def town_spellings(name: str) -> list[str]:
     """How staff may write a township's name: whole, without its ending (王团镇 → 王团),
     and an ethnic township also without its peoples (桐木漯瑶族乡 → 桐木漯乡, 桐木漯;
-    1,067 of the gazetteer's townships are such). Stems shorter than two characters are
+    1,067 of the gazetteer's townships are such); a sub-district also as X街 (金花街道 →
+    金花街, as reports write it too: 鹤龙街党工委). Stems shorter than two characters are
     left out: one character is too often part of a phrase."""
     forms = [name, short_name(name, TOWN_ENDINGS)]
     if m := _ETHNIC_TOWN.match(name):
         forms += [m[1] + m[2], m[1]]
+    if street := street_form(name):
+        forms.append(street)
     return _usable(forms)
+
+
+def street_form(name: str) -> str | None:
+    """A sub-district's name as X街 (金花街道 → 金花街), None for other townships. In a
+    question it names the place only where it is a word of its own (金花街的, not
+    古城街区: `query._names_place`)."""
+    stem = short_name(name, TOWN_ENDINGS)
+    return stem + "街" if name.endswith("街道") and len(stem) >= 2 else None
 
 
 def region_spellings(name: str) -> list[str]:

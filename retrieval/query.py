@@ -16,6 +16,7 @@ from .gazetteer import (
     county_spellings,
     gazetteer,
     region_spellings,
+    street_form,
     town_spellings,
 )
 from .models import Query
@@ -179,7 +180,11 @@ def _names_place(
     everyday word (保安, 安稳, 大冶) only where the phrase around it is place-like, or
     right before a town's name (大冶保安镇: one of `towns`' spellings).
     """
-    if spelling == name or not pipeline.general_freq(spelling):
+    if spelling == name:
+        return True
+    if spelling == street_form(name):
+        return _cut_as_a_word(text, spelling, pipeline)  # 金花街的, not 古城街区, 宜城街上
+    if not pipeline.general_freq(spelling):
         return True
     if not pipeline.is_everyday_word(spelling) and _cut_as_a_word(text, spelling, pipeline):
         return True
