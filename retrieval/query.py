@@ -119,6 +119,8 @@ class Places:
     years: frozenset[int]
     starts: frozenset[str]  # the first two characters of every spelling
     regions: dict[str, str] = field(default_factory=dict)  # 湖北, 湖北省 -> 湖北省
+    # a short spelling several towns have -> all of them (新华 for 新华乡 and 新华街道)
+    shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -134,7 +136,8 @@ class Places:
         by_county = _by_spelling((normalize(c) for c in counties if c), county_spellings)
         by_region = _by_spelling(regions, region_spellings)
         starts = frozenset(spelling[:2] for spelling in (*by_town, *by_county))
-        return cls(by_town, by_county, frozenset(years) - {0}, starts, by_region)
+        years_held = frozenset(years) - {0}
+        return cls(by_town, by_county, years_held, starts, by_region, _shared(towns))
 
 
 def _by_spelling(
@@ -149,6 +152,18 @@ def _by_spelling(
         for spelling in spellings(name)[1:]:
             found.setdefault(spelling, name)
     return found
+
+
+def _shared(towns: Iterable[str | None]) -> dict[str, tuple[str, ...]]:
+    """Short spellings two or more towns have (none of them in full): a question that
+    says 新华 may mean 新华乡 or 新华街道, and is shown both."""
+    names = [name for name in dict.fromkeys(towns) if name]
+    having: dict[str, list[str]] = {}
+    for name in names:
+        for spelling in town_spellings(name)[1:]:
+            having.setdefault(spelling, []).append(name)
+    full = set(names)
+    return {s: tuple(ns) for s, ns in having.items() if len(ns) > 1 and s not in full}
 
 
 def _spellings_in(
@@ -231,10 +246,14 @@ def _places_in(
     for spellings, named in ((places.towns, towns), (places.counties, counties)):
         for spelling in _spellings_in(text, spellings, places.starts):
             name = spellings[spelling]
+            if spelling not in text:  # part of a longer name taken (长寿县, not 寿县)
+                continue
             if not _names_place(asked, spelling, name, pipeline, places.towns):
                 continue
-            if name not in named and name not in excluded:  # as its first spelling says
-                (excluded if _left_out(asked, spelling) else named).append(name)
+            left_out = excluded if _left_out(asked, spelling) else named
+            for each in places.shared.get(spelling, (name,)) if named is towns else (name,):
+                if each not in named and each not in excluded:  # as its first spelling says
+                    left_out.append(each)
             text = text.replace(spelling, " ")
     if excluded:  # 除了, 以外 said what to leave out; 不要 and 不算 are no topic
         text = re.sub(f"{_LEAVING_OUT}|{_LEFT_OUT_AFTER}", " ", text)

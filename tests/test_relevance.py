@@ -386,6 +386,29 @@ def test_an_autonomous_county_is_named_without_its_peoples(tmp_path, question):
     assert {h.report.township for h in result.hits} == {"棣棠乡"}
 
 
+def test_a_short_name_two_towns_have_names_both(tmp_path):
+    """新华 is 新华乡's and 新华街道's short name: the question showed 新华乡 alone (the
+    first in corpus order), as if 新华街道 had nothing to say."""
+    body = "组织开展普法宣传进村活动12场,发放普法资料500份。"
+    towns = {town: body for town in ("新华乡", "韶关市武江区新华街道", "王团镇")}
+    index = towns_index(tmp_path / "corpus", towns, "{town}2024年法治政府建设情况报告\n{body}\n")
+    result = index.search("新华的普法怎么做的")
+    assert set(result.query.townships) == {"新华乡", "新华街道"}
+    assert {h.report.township for h in result.hits} == {"新华乡", "新华街道"}
+    assert index.search("新华乡的普法").query.townships == ("新华乡",)  # in full: that one
+
+
+def test_a_name_inside_a_longer_name_is_not_named_too(tmp_path):
+    """长寿县 (长寿区 as it was) holds 寿县, another county: both were filters, and 寿县's
+    town answered a question about 长寿."""
+    body = "组织开展普法宣传进村活动12场,发放普法资料500份。"
+    towns = {town: body for town in ("重庆市长寿区长寿湖镇", "安徽省寿县寿春镇")}
+    index = towns_index(tmp_path / "corpus", towns, "{town}2024年法治政府建设情况报告\n{body}\n")
+    result = index.search("长寿县的普法怎么做的")
+    assert result.query.counties == ("长寿区",)
+    assert {h.report.township for h in result.hits} == {"长寿湖镇"}
+
+
 @pytest.mark.parametrize(
     "question", ["保安的普法怎么做的", "那保安呢普法", "保安那边怎么普法", "保安镇普法"]
 )
