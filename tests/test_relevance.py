@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from retrieval import follow_up, to_simplified
+from retrieval.gazetteer import town_spellings
 from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, REAL_QUESTIONS
 from retrieval.query import Places
 from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, judge
+from retrieval.text import to_traditional
 
 from .conftest import ROOT, towns_index
 
@@ -384,6 +386,25 @@ def test_an_autonomous_county_is_named_without_its_peoples(tmp_path, question):
     result = _beside_wangtuan(tmp_path, "棣棠乡").search(question)
     assert result.query.counties == ("彭水苗族土家族自治县",)
     assert {h.report.township for h in result.hits} == {"棣棠乡"}
+
+
+def test_every_spelling_of_every_real_town_names_it(real_index):
+    """Each township of the 55 reports, asked about as staff write it (whole, short, X街,
+    without its peoples, in Traditional script), shows that town's passages alone: the
+    sweep over 141 reports that found X街 and shared short names, kept as a check."""
+    towns = sorted({to_simplified(r.township) for r in real_index.corpus.reports if r.township})
+    missed = []
+    for town in towns:
+        spellings = set(town_spellings(town))
+        if town.endswith("街道"):
+            spellings.add(town.removesuffix("道"))  # 金花街
+        asked = [f"{spelling}的法治建设怎么做的" for spelling in sorted(spellings)]
+        for question in [*asked, to_traditional(f"{town}法治建设怎么做的")]:
+            result = real_index.search(question)
+            shown = {to_simplified(h.report.township) for h in result.hits}
+            if town not in result.query.townships or not shown <= set(result.query.townships):
+                missed.append((question, result.query.townships, shown))
+    assert len(towns) >= 50 and not missed
 
 
 def test_a_short_name_two_towns_have_names_both(tmp_path):
