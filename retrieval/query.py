@@ -35,6 +35,7 @@ _DIGIT = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 _LEAVING_OUT = "除了|除去|除开|不包括|不含|不算|不要|不看|排除"
 _LEFT_OUT_AFTER = "以外|之外|除外"  # 峰灵镇以外的镇
 _IN_CLAUSE = "[^，。,.!?！？；;]"
+_OURS = "(?:我们|咱们)?"  # 除了我们峰灵镇
 # Spans of years: 2022到2024年 (and 2022-2024年, 2022至2024年) is three years, 2021年以来 is
 # 2021 and every later year of the corpus, 2023年以前 every earlier one. A span counted
 # back from now (近三年, 这两年, 过去五年) is when, not what, as 去年 and 近年来 are
@@ -75,6 +76,12 @@ def _years_spelled_out(text: str, known: frozenset[int]) -> str:
 # in a place-like phrase: 那保安呢, 保安的做法, 保安那边; otherwise 保安人员培训 is about guards.
 _BEFORE_PLACE = set("那和与跟及问看查在")
 _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有", "是", "在", "怎么", "如何")
+_AFTER_PLACE += tuple(_LEFT_OUT_AFTER.split("|"))  # 双合以外的镇
+# 除了双合，别的镇…: a name left out, where the name ends the phrase (除了保安人员 is about
+# guards)
+_LEFT_OUT_PLACE = re.compile(
+    f"(?:除了|除去|除开|排除){_OURS}({_IN_CLAUSE}+?)(?:[，,、和与及]|以外|之外|$)"
+)
 
 
 # 咋 and 啥 ask (how, what) in every word jieba makes of them: 咋搞, 咋干, 干啥, 啥样
@@ -203,6 +210,8 @@ def _names_place(
         return True
     if not pipeline.is_everyday_word(spelling) and _cut_as_a_word(text, spelling, pipeline):
         return True
+    if any(m[1] == spelling for m in _LEFT_OUT_PLACE.finditer(text)):
+        return True
     for i in _occurrences(text, spelling):
         before, after = text[i - 1 : i], text[i + len(spelling) :]
         if before in _BEFORE_PLACE or after.startswith(_AFTER_PLACE):
@@ -264,7 +273,7 @@ def _left_out(asked: str, spelling: str) -> bool:
     """Whether the question names a place to leave out: 除了峰灵镇，别的镇…, 不要峰灵镇和王团镇
     的, 峰灵镇以外的镇 (other towns than the asker's own, as staff of 峰灵镇 ask)."""
     name = re.escape(spelling)
-    before = f"(?:{_LEAVING_OUT})(?:{_IN_CLAUSE}*?[、和与及])?{name}"  # 除了峰灵镇、王团镇
+    before = f"(?:{_LEAVING_OUT}){_OURS}(?:{_IN_CLAUSE}*?[、和与及])?{name}"  # 除了峰灵镇、王团镇
     after = f"{name}(?:[、和与及]{_IN_CLAUSE}*?)?(?:{_LEFT_OUT_AFTER})"
     return bool(re.search(f"{before}|{after}", asked))
 
