@@ -422,6 +422,18 @@ def test_every_real_town_left_out_by_any_spelling_is_left_out(real_index):
     assert not missed
 
 
+def test_a_short_name_of_a_prefecture_and_its_county_is_the_prefecture(tmp_path):
+    """湘潭 is 湘潭市 and 湘潭县's short name: it was the county alone, and 湘潭市's other
+    towns (雨湖区's) were left out of 湘潭那边."""
+    body = "组织开展普法宣传进村活动12场,发放普法资料500份。"
+    towns = {t: body for t in ("湖南省湘潭县云湖桥镇", "湖南省湘潭市雨湖区姜畲镇", "王团镇")}
+    index = towns_index(tmp_path / "corpus", towns, "{town}2024年法治政府建设情况报告\n{body}\n")
+    result = index.search("湘潭那边怎么普法")
+    assert result.query.regions == ("湘潭市",) and not result.query.counties
+    assert {h.report.township for h in result.hits} == {"云湖桥镇", "姜畲镇"}
+    assert index.search("湘潭县怎么普法").query.counties == ("湘潭县",)
+
+
 def test_a_short_name_two_towns_have_names_both(tmp_path):
     """新华 is 新华乡's and 新华街道's short name: the question showed 新华乡 alone (the
     first in corpus order), as if 新华街道 had nothing to say."""
