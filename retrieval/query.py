@@ -257,7 +257,7 @@ def _places_in(
             name = spellings[spelling]
             if spelling not in text:  # part of a longer name taken (长寿县, not 寿县)
                 continue
-            if named is counties and spelling != name and spelling in places.regions:
+            if named is counties and places.regions.get(spelling, name) != name:
                 continue  # 南昌 is 南昌市 (which holds 南昌县): a region, `_regions_in`
             if not _names_place(asked, spelling, name, pipeline, places.towns):
                 continue
