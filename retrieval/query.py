@@ -78,6 +78,7 @@ _BEFORE_PLACE = set("那和与跟及问看查在")
 _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有", "是", "在", "怎么", "如何")
 _AFTER_PLACE += tuple(_LEFT_OUT_AFTER.split("|"))  # 双合以外的镇
 _JOINED = ("和", "与", "跟", "及", "以及", "还有", "、", "，", ",")  # names in a list
+_PUNCTUATION = set("，,、。.？?！!：:；;")
 # 除了双合，别的镇…: a name left out, where the name ends the phrase (除了保安人员 is about
 # guards)
 _LEFT_OUT_PLACE = re.compile(
@@ -213,9 +214,14 @@ def _names_place(
         return True
     if any(m[1] == spelling for m in _LEFT_OUT_PLACE.finditer(text)):
         return True
+    edges = _edges(text, pipeline)
     for i in _occurrences(text, spelling):
         before, after = text[i - 1 : i], text[i + len(spelling) :]
-        if before in _BEFORE_PLACE or after.startswith(_AFTER_PLACE):
+        if before in _BEFORE_PLACE:
+            return True
+        # 保安的, but not 龙头 in 水龙头的 (jieba's cut starts no word there)
+        starts = i in edges or not before.strip() or before in _PUNCTUATION
+        if starts and after.startswith(_AFTER_PLACE):
             return True
         if _beside_a_town(text[:i], after, towns):
             return True
@@ -245,8 +251,13 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
 
 def _cut_as_a_word(text: str, word: str, pipeline: TextPipeline) -> bool:
     """Whether jieba's words of `text` start and end where `word` does somewhere."""
-    edges = set(itertools.accumulate(map(len, pipeline.segmenter.cuts(text)), initial=0))
+    edges = _edges(text, pipeline)
     return any(i in edges and i + len(word) in edges for i in _occurrences(text, word))
+
+
+def _edges(text: str, pipeline: TextPipeline) -> set[int]:
+    """Where jieba's words of `text` start and end."""
+    return set(itertools.accumulate(map(len, pipeline.segmenter.cuts(text)), initial=0))
 
 
 def _unknown_places(text: str) -> list[str]:

@@ -475,6 +475,19 @@ def test_a_short_name_in_a_place_like_phrase_is_a_filter(seed_index, question):
     assert result.hits and {h.report.township_simplified for h in result.hits} == {"保安镇"}
 
 
+def test_a_short_name_inside_a_longer_word_is_no_place(tmp_path):
+    """水龙头的…, 后花园的…: 龙头 and 花园 before 的 were 龙头镇 and 花园镇, though jieba
+    cuts 水龙头 and 后花园 as words (17 of 141 dictionary words holding an everyday short
+    name over 141 reports, a sweep)."""
+    body = "调解水龙头漏水、后花园占用等邻里纠纷50件。"
+    towns = {t: body for t in ("柳城县龙头镇", "洞口县花园镇", "王团镇")}
+    index = towns_index(tmp_path / "corpus", towns, "{town}2024年法治政府建设情况报告\n{body}\n")
+    for question in ("水龙头的漏水纠纷怎么调解", "后花园的纠纷怎么调解"):
+        result = index.search(question)
+        assert not result.query.townships and len({h.report.township for h in result.hits}) == 3
+    assert index.search("龙头的纠纷调解怎么做").query.townships == ("龙头镇",)
+
+
 def test_a_county_short_name_before_a_town_is_a_place_not_a_word(seed_index):
     """綦江 is a word jieba knows; before 安稳镇 it is 綦江区, not a content word that no
     passage of 安稳镇's holds (it cut the answers from 3 to 1 before stop 21)."""
