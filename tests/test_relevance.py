@@ -13,6 +13,7 @@ from retrieval.gazetteer import town_spellings
 from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, REAL_QUESTIONS
 from retrieval.query import Places
 from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, judge
+from retrieval.segment import jieba_frequencies
 from retrieval.text import to_traditional
 
 from .conftest import ROOT, towns_index
@@ -441,6 +442,27 @@ def test_a_short_name_listed_with_a_town_is_a_place(seed_index, question):
     result = seed_index.search(question, top_k=10)
     assert set(result.query.townships) == {"安稳镇", "王团镇"}
     assert {h.report.township for h in result.hits} == {"安稳镇", "王团镇"}
+
+
+def test_no_word_holding_a_real_towns_short_name_names_it(real_index):
+    """For each short name of the 55 reports' townships that is an everyday word, the four
+    commonest longer words of jieba's dictionary holding it (水龙头, 百花园, 龙头企业), asked
+    about three ways: none names a town."""
+    pipeline = real_index.pipeline
+    short = set()
+    for report in real_index.corpus.reports:
+        names = town_spellings(to_simplified(report.township or ""))
+        short |= {s for s in names[1:] if pipeline.general_freq(s) and pipeline.is_everyday_word(s)}
+    counts = dict(jieba_frequencies()[0].items())
+    common = sorted((w for w, (n,) in counts.items() if len(w) >= 3 and n >= 20), key=counts.get)
+    common.reverse()
+    named = []
+    for name in sorted(short):
+        for word in [w for w in common if name in w and w not in real_index.places.towns][:4]:
+            for question in (f"{word}方面怎么做", f"有没有镇搞过{word}", f"{word}的问题怎么处理"):
+                if real_index.parse(question).townships:
+                    named.append(question)
+    assert len(short) >= 10 and not named
 
 
 def test_a_short_name_two_towns_have_names_both(tmp_path):
