@@ -40,7 +40,9 @@ class _Word(NamedTuple):
 
 
 _RUN = _Word("", (), ())  # a single character that may pair with its neighbours
-_IGNORE = _Word("", (), ())  # punctuation: no token, does not end a run
+_IGNORE = _Word("", (), ())  # punctuation within a phrase (公、检、法; “七进”): no token
+# Punctuation that ends a clause: no token, and it ends a run (领导好，打12345热线 made 好打)
+_CLAUSE_END = frozenset(",.?!;:。")
 
 
 @functools.lru_cache(maxsize=1)
@@ -329,9 +331,9 @@ class TextPipeline:
 
         Single characters are dropped (镇, 村 are everywhere), but a run of them is usually
         a word jieba does not know (七进 in 宪法“七进”), so adjacent pairs in a run become
-        words; punctuation does not end a run. Questions are read through it
-        (`word_groups`); a build's `tokens_of_normalized` gives the same tokens in a
-        faster loop (a test holds them equal).
+        words; punctuation within a clause (公、检、法) does not end a run, its end does.
+        Questions are read through it (`word_groups`); a build's `tokens_of_normalized`
+        gives the same tokens in a faster loop (a test holds them equal).
         """
         run: list[str] = []
         for cut in self.segmenter.cuts(norm):
@@ -360,6 +362,8 @@ class TextPipeline:
             if "\u3400" <= word <= "\u9fff":
                 if word not in self.stopwords:
                     return _RUN
+            elif word in _CLAUSE_END:
+                return _Word("", (), ())  # ends a run, adds nothing
             elif not word.isalnum():
                 return _IGNORE
         elif not word.isalnum() and _PUNCT_ONLY.match(word):

@@ -76,3 +76,15 @@ def test_a_build_tokenises_the_seeds_as_questions_are_read():
 @pytest.mark.skipif(not CORPUS_REAL.is_dir(), reason="../shared/corpus-real is not beside the repo")
 def test_a_build_tokenises_the_real_reports_as_questions_are_read():
     assert _indexed_as_asked(sorted(CORPUS_REAL.glob("*.txt"))) > 5_000
+
+
+def test_a_clause_end_ends_a_run_of_single_characters():
+    """各位领导好，打12345热线… made 好打 a word of the question (and ，急 after a question
+    made 条急), words no report uses that weighed against every passage; 公、检、法 and
+    宪法“七进” still pair (no clause ends inside them)."""
+    pipeline = default_pipeline()
+    tokens = pipeline.tokens_of_normalized(
+        normalize("领导好，打电话；公开多少条，急。公、检、法“七进”")
+    )
+    assert "好打" not in tokens and "条急" not in tokens
+    assert {"公检", "检法", "七进"} <= set(tokens)
