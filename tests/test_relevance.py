@@ -465,6 +465,15 @@ def test_no_word_holding_a_real_towns_short_name_names_it(real_index):
     assert len(short) >= 10 and not named
 
 
+@pytest.mark.parametrize("polite", ["请问", "麻烦", "关于"])
+def test_a_polite_opening_does_not_make_towns_a_framing(seed_index, polite):
+    """请问乡镇接了一堆执法权… found nothing (without 请问, 17 passages here): 请问乡镇 was read
+    as 有没有乡镇, "any town", and 乡镇, what the question is about, was dropped."""
+    question = "乡镇接了一堆管不过来的执法权，有没有镇把用不上的退回给县里部门的？"
+    plain, asked = seed_index.search(question), seed_index.search(polite + question)
+    assert plain.hits and [h.passage.id for h in asked.hits] == [h.passage.id for h in plain.hits]
+
+
 def test_a_short_name_two_towns_have_names_both(tmp_path):
     """新华 is 新华乡's and 新华街道's short name: the question showed 新华乡 alone (the
     first in corpus order), as if 新华街道 had nothing to say."""
