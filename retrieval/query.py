@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from . import related
 from .gazetteer import (
     ANY_TOWN,
+    TOWN_ENDINGS,
     TOWN_KINDS,
     TOWN_SUFFIXES,
     county_spellings,
@@ -260,13 +261,34 @@ def _edges(text: str, pipeline: TextPipeline) -> set[int]:
     return set(itertools.accumulate(map(len, pipeline.segmenter.cuts(text)), initial=0))
 
 
-def _unknown_places(text: str) -> list[str]:
+def _unknown_places(text: str, pipeline: TextPipeline) -> list[str]:
     """Real townships and counties (in the gazetteer) the question names that the corpus
     has no report for (the corpus's own were taken out of the text before): 城关镇 and
-    凤阳县 are; 以前镇里, 各乡镇, 送法下乡, 政府和县委 are not."""
+    凤阳县 are; 以前镇里, 各乡镇, 送法下乡, 政府和县委 are not, nor the 下各镇 of 了解下各镇
+    (`_cut_as_a_name`)."""
     gaz = gazetteer()
-    towns = [name for _, name in gaz.towns_in(text) if len(name) > 2]
+    towns = [
+        name
+        for at, name in gaz.towns_in(text)
+        if len(name) > 2 and _cut_as_a_name(text, at, name, pipeline)
+    ]
     return list(dict.fromkeys([*towns, *(name for _, name in gaz.counties_in(text))]))
+
+
+def _cut_as_a_name(text: str, at: int, name: str, pipeline: TextPipeline) -> bool:
+    """Whether the township `name` at `at` is not scaffolding with a character before it:
+    no word of the question's own (`question_words`: 各镇) runs from inside its stem into
+    its ending (了解|下|各镇: 13 of 903 ways to ask 各镇, 村镇… named 下各镇, a place no
+    report has, and found nothing). jieba's cut of a name is no guide otherwise (江油|关镇,
+    热|柯|依达乡 are names)."""
+    stem_end = at + len(name) - len(next(e for e in TOWN_ENDINGS if name.endswith(e)))
+    start = 0
+    for word in pipeline.segmenter.cuts(text):
+        end = start + len(word)
+        if at < start < stem_end < end and word in pipeline.question_words:
+            return False
+        start = end
+    return True
 
 
 def _places_in(
@@ -512,7 +534,7 @@ def parse_question(
     asked = normalize(question)
     towns, counties, excluded, text = _places_in(asked, places, pipeline)
     years, text = _years_in(text, places)
-    unknown = _unknown_places(text)
+    unknown = _unknown_places(text, pipeline)
     for name in unknown:
         text = text.replace(name, " ")
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇
