@@ -276,16 +276,18 @@ def _unknown_places(text: str, pipeline: TextPipeline) -> list[str]:
 
 
 def _cut_as_a_name(text: str, at: int, name: str, pipeline: TextPipeline) -> bool:
-    """Whether the township `name` at `at` is not scaffolding with a character before it:
-    no word of the question's own (`question_words`: 各镇) runs from inside its stem into
-    its ending (了解|下|各镇: 13 of 903 ways to ask 各镇, 村镇… named 下各镇, a place no
-    report has, and found nothing). jieba's cut of a name is no guide otherwise (江油|关镇,
-    热|柯|依达乡 are names)."""
-    stem_end = at + len(name) - len(next(e for e in TOWN_ENDINGS if name.endswith(e)))
+    """Whether the township `name` at `at` is not a question's own words with a character
+    beside them: no word of the question's scaffolding (`question_words`: 各镇) or of the
+    kinds of township (乡镇) runs across its ending (了解|下|各镇: 13 of 903 ways to ask
+    各镇, 村镇… named 下各镇, a place no report has, and found nothing; 友邻|乡镇 named
+    友邻乡). jieba's cut of a name is no guide otherwise (江油|关镇, 热|柯|依达乡 are names)."""
+    end_of = at + len(name)
+    stem_end = end_of - len(next(e for e in TOWN_ENDINGS if name.endswith(e)))
     start = 0
     for word in pipeline.segmenter.cuts(text):
         end = start + len(word)
-        if at < start < stem_end < end and word in pipeline.question_words:
+        across = at < start < stem_end < end or start < end_of < end
+        if across and (word in pipeline.question_words or word in TOWN_KINDS):
             return False
         start = end
     return True

@@ -109,13 +109,24 @@ def test_how_do_other_towns_questions_are_answered(seed_index, question, town):
 
 
 @pytest.mark.parametrize(
-    "frame", ["兄弟乡镇", "周边乡镇", "其他乡镇", "别的乡镇", "有没有乡镇", "各个乡镇", "哪个镇"]
+    "frame",
+    [
+        "兄弟乡镇",
+        "周边乡镇",
+        "友邻乡镇",
+        "其他乡镇",
+        "别的乡镇",
+        "有没有乡镇",
+        "各个乡镇",
+        "哪个镇",
+    ],
 )
 @pytest.mark.parametrize("topic", ["普法", "信访", "怎么落实一村一法律顾问"])
 def test_other_towns_framing_changes_nothing_in_the_answer(seed_index, frame, topic):
     """jieba cuts 兄弟乡镇 as 兄弟 | 乡镇; 乡镇 left behind as a content word made
     兄弟乡镇普法 find 4 passages where 普法 finds 42. The phrase goes before the cut, as
-    does 乡镇 after any scaffolding (`query._framing`)."""
+    does 乡镇 after any scaffolding (`query._framing`). 友邻乡镇 (since stop 33) was 友邻乡,
+    a township no report has: nothing found."""
     framed, plain = seed_index.search(frame + topic), seed_index.search(topic)
     assert [h.passage.id for h in framed.hits] == [h.passage.id for h in plain.hits]
     assert framed.total == plain.total > 0
