@@ -300,14 +300,28 @@ def town_spellings(name: str) -> list[str]:
     """How staff may write a township's name: whole, without its ending (王团镇 → 王团),
     and an ethnic township also without its peoples (桐木漯瑶族乡 → 桐木漯乡, 桐木漯;
     1,067 of the gazetteer's townships are such); a sub-district also as X街 (金花街道 →
-    金花街, as reports write it too: 鹤龙街党工委). Stems shorter than two characters are
-    left out: one character is too often part of a phrase."""
+    金花街, as reports write it too: 鹤龙街党工委); a long name also by its first and last
+    characters (`_abbreviation`). Stems shorter than two characters are left out: one
+    character is too often part of a phrase."""
     forms = [name, short_name(name, TOWN_ENDINGS)]
     if m := _ETHNIC_TOWN.match(name):
         forms += [m[1] + m[2], m[1]]
     if street := street_form(name):
         forms.append(street)
+    if short := _abbreviation(name):
+        forms.append(short)
     return _usable(forms)
+
+
+def _abbreviation(name: str) -> str | None:
+    """A long name as its first and last characters (广安门内街道 → 广内街道, 朝阳门外 → 朝外,
+    as Beijing's are called, and 广安门内街道's report calls itself), unless that is
+    another township's name."""
+    stem = short_name(name, TOWN_ENDINGS)
+    if len(stem) < 4 or _ETHNIC_TOWN.match(name):  # 桐木漯瑶族乡 is 桐木漯乡
+        return None
+    short = stem[0] + stem[-1] + name[len(stem) :]
+    return None if short in gazetteer().towns else short
 
 
 def street_form(name: str) -> str | None:

@@ -485,6 +485,17 @@ def test_a_polite_opening_does_not_make_towns_a_framing(seed_index, polite):
     assert plain.hits and [h.passage.id for h in asked.hits] == [h.passage.id for h in plain.hits]
 
 
+def test_a_long_name_by_its_first_and_last_characters_names_the_town(tmp_path):
+    """广内街道 is 广安门内街道 (its report calls itself so; 广外, 建外 are named alike): it
+    was no place, and over 141 reports other towns' 法律顾问 came first. 桐族乡 is no
+    spelling of 桐木漯瑶族乡 (an ethnic township's short form is 桐木漯乡)."""
+    index = _beside_wangtuan(tmp_path, "西城区广安门内街道")
+    result = index.search("廣內街道的普法")
+    assert result.query.townships == ("广安门内街道",)
+    assert {h.report.township for h in result.hits} == {"广安门内街道"}
+    assert "桐族乡" not in town_spellings("桐木漯瑶族乡")
+
+
 def test_a_short_name_two_towns_have_names_both(tmp_path):
     """新华 is 新华乡's and 新华街道's short name: the question showed 新华乡 alone (the
     first in corpus order), as if 新华街道 had nothing to say."""
