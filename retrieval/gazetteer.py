@@ -318,7 +318,7 @@ def _abbreviation(name: str) -> str | None:
     as Beijing's are called, and 广安门内街道's report calls itself), unless that is
     another township's name."""
     stem = short_name(name, TOWN_ENDINGS)
-    if len(stem) < 4 or _ETHNIC_TOWN.match(name):  # 桐木漯瑶族乡 is 桐木漯乡
+    if len(stem) < 4 or stem == name or _ETHNIC_TOWN.match(name):  # 桐木漯瑶族乡: 桐木漯乡
         return None
     short = stem[0] + stem[-1] + name[len(stem) :]
     return None if short in gazetteer().towns else short
