@@ -77,6 +77,8 @@ def _years_spelled_out(text: str, known: frozenset[int]) -> str:
 # in a place-like phrase: 那保安呢, 保安的做法, 保安那边; otherwise 保安人员培训 is about guards.
 _BEFORE_PLACE = set("那和与跟及问看查在")
 _AFTER_PLACE = ("的", "呢", "那边", "这边", "那里", "这里", "有没有", "是", "在", "怎么", "如何")
+# a county's towns: 长寿各镇, 高平下面的镇, 雷州所有乡镇, 镇海哪些镇, 长寿那几个镇
+_AFTER_PLACE += ("各", "下面", "下辖", "辖区", "境内", "所有", "哪些", "哪几", "那几", "几个")
 _AFTER_PLACE += tuple(_LEFT_OUT_AFTER.split("|"))  # 双合以外的镇
 _JOINED = ("和", "与", "跟", "及", "以及", "还有", "、", "，", ",")  # names in a list
 _PUNCTUATION = set("，,、。.？?！!：:；;")
@@ -293,6 +295,30 @@ def _cut_as_a_name(text: str, at: int, name: str, pipeline: TextPipeline) -> boo
     return True
 
 
+# What follows a county's name when its towns are meant: 长寿各镇, 长寿下面的镇, 长寿的乡镇
+_TOWNS_OF = re.compile(
+    "^(?:的|各个?|下面的?|下辖的?|辖区的?|境内的?|所有的?|哪些|哪几个|那几个|几个)"
+    "(?:乡镇|镇|乡|街道)"
+)
+
+
+def _another_place(text: str, spelling: str, name: str, places: Places, town: bool) -> bool:
+    """Whether a town's (`town`) or county's spelling found in the question is not that
+    place here: part of a longer name already taken (长寿县 holds 寿县); a county's short
+    name that is a prefecture's too (南昌 is 南昌市, which holds 南昌县: `_regions_in`); a
+    town's short name that is a county's too, followed by that county's towns (长寿各镇,
+    长寿的乡镇: 长寿区's, not 长寿镇's), or the start of a county's longer name (红寺堡区)."""
+    if spelling not in text:
+        return True
+    if not town:
+        return places.regions.get(spelling, name) != name
+    at = text.find(spelling)
+    if any(text[at : at + n] in places.counties for n in range(len(spelling) + 1, 13)):
+        return True  # 红寺堡区各镇: the county 红寺堡区, not the town 红寺堡镇
+    rest = text[at + len(spelling) :]
+    return spelling in places.counties and bool(_TOWNS_OF.match(rest))
+
+
 def _places_in(
     text: str, places: Places, pipeline: TextPipeline
 ) -> tuple[list[str], list[str], list[str], str]:
@@ -305,10 +331,8 @@ def _places_in(
     for spellings, named in ((places.towns, towns), (places.counties, counties)):
         for spelling in _spellings_in(text, spellings, places.starts):
             name = spellings[spelling]
-            if spelling not in text:  # part of a longer name taken (长寿县, not 寿县)
+            if _another_place(text, spelling, name, places, named is towns):
                 continue
-            if named is counties and places.regions.get(spelling, name) != name:
-                continue  # 南昌 is 南昌市 (which holds 南昌县): a region, `_regions_in`
             if not _names_place(asked, spelling, name, pipeline, places.towns):
                 continue
             left_out = excluded if _left_out(asked, spelling) else named
