@@ -341,8 +341,12 @@ def _places_in(
                     left_out.append(each)
             text = text.replace(spelling, " ")
     if excluded:  # 除了, 以外 said what to leave out; 不要 and 不算 are no topic
-        text = re.sub(f"{_LEAVING_OUT}|{_LEFT_OUT_AFTER}", " ", text)
+        text = _without_leaving_out(text)
     return towns, counties, excluded, text
+
+
+def _without_leaving_out(text: str) -> str:
+    return re.sub(f"{_LEAVING_OUT}|{_LEFT_OUT_AFTER}", " ", text)
 
 
 def _left_out(asked: str, spelling: str) -> bool:
@@ -573,6 +577,8 @@ def parse_question(
     if named:  # out of the text and the topic as other places are; 湖北的乡镇 is framing
         for word in named:
             text = text.replace(word, " ")
+        if left:  # 不要湖北的: 不要 is no topic, as for a town left out (`_places_in`)
+            text = _without_leaving_out(text)
         cut = pipeline.word_groups(_framing(pipeline).sub(" ", text))
     groups = _content_groups(cut, pipeline, chat)
     weights: dict[str, float] = {}
