@@ -126,6 +126,8 @@ def answer_html(
     else:
         header = f"找到 {result.total} 段相关内容"
     header += f"（第 {page + 1}/{pages} 页）：" if pages > 1 else "："
+    if where := where_named(result.query):  # how the question's places were read
+        header = f"{html.escape(where)}，{header}"
     if result.query.counties and any(hit.report.county is None for hit in result.hits):
         # reports the gazetteer places there only by their township's name (Index)
         named = html.escape("、".join(result.query.counties))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from bot.render import (
     COMMANDS,
     MAX_MESSAGE,
@@ -66,6 +68,22 @@ def test_answer_in_users_script(seed_index):
     trad = answer_html(result, [["执法记录仪"]], TRADITIONAL)
     assert "潭湾镇" in simp and "<b>执法记录仪</b>" in simp
     assert "潭灣鎮" in trad and "<b>執法記錄儀</b>" in trad and "相關內容" in trad
+
+
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        ("除了我们安稳，其他镇普法咋弄的", "除安稳镇外，"),
+        ("大冶下面的镇怎么宪法宣传", "大冶市，"),
+        ("普法", ""),
+    ],
+)
+def test_an_answer_says_how_it_read_the_places(seed_index, question, read_as):
+    """The header says which places and years the answer is limited to or leaves out, so a
+    place read wrongly (or missed) shows at once; a question naming none says nothing."""
+    result = seed_index.search(question)
+    forms = [[]] * len(result.hits)
+    assert answer_html(result, forms, SIMPLIFIED).startswith(f"{read_as}找到 ")
 
 
 def test_no_hits_message_escapes_and_suggests(seed_index):
