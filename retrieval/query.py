@@ -506,8 +506,9 @@ def _framing(pipeline: TextPipeline) -> re.Pattern[str]:
     split = [w for w in words if len(pipeline.segmenter.words(w)) > 1]
     which = [w for w in words if w not in _ASKING_ONLY]
     framed = f"(?:{'|'.join(map(re.escape, which))})的?{ANY_TOWN}"
-    # a county's towns (彭水的乡镇): the county's name was taken out before, leaving a space
-    placed = f"(?<= )的?{ANY_TOWN}"
+    # a county's towns (彭水的乡镇, 大冶下面的镇): the county's name was taken out before,
+    # leaving a space
+    placed = f"(?<= )(?:(?:下面|下辖|辖区内?|境内|所有)的?(?:{ANY_TOWN}|镇|乡)|的?{ANY_TOWN})"
     return re.compile("|".join([framed, placed, *map(re.escape, split)]))
 
 

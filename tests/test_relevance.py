@@ -657,6 +657,8 @@ def test_a_county_short_name_before_its_towns_filters(seed_index, towns_of):
     result = seed_index.search(f"大冶{towns_of}怎么开展宪法宣传")
     assert result.query.counties == ("大冶市",)
     assert result.hits and {h.report.township_simplified for h in result.hits} == {"保安镇"}
+    same = seed_index.search("大冶市的乡镇怎么开展宪法宣传")  # 下面, 所有 are no topic
+    assert [h.passage.id for h in result.hits] == [h.passage.id for h in same.hits]
 
 
 @pytest.mark.parametrize("question", ["长寿各镇的普法", "长寿的乡镇普法", "长寿区各镇普法"])
