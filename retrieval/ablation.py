@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from . import index as index_module
+from . import places as places_module
 from . import query as query_module
 from . import ranking, related, relevance
 from .index import NEAR_PLACES, Index
@@ -108,7 +109,7 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
             pipeline, "word_groups", all_heads(pipeline.word_groups)
         ),
         "short names always places": lambda: _patched(
-            query_module, "_names_place", lambda *a: True
+            places_module, "_names_place", lambda *a: True
         ),
         "no synonym-group sub-words": lambda: _patched(pipeline, "_subwords", lambda w: []),
         "no pairs across unused words": lambda: _patched(

@@ -327,7 +327,7 @@ def _abbreviation(name: str) -> str | None:
 def street_form(name: str) -> str | None:
     """A sub-district's name as X街 (金花街道 → 金花街), None for other townships. In a
     question it names the place only where it is a word of its own (金花街的, not
-    古城街区: `query._names_place`)."""
+    古城街区: `places._names_place`)."""
     stem = short_name(name, TOWN_ENDINGS)
     return stem + "街" if name.endswith("街道") and len(stem) >= 2 else None
 

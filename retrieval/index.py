@@ -16,7 +16,8 @@ from .bm25 import SparseBM25
 from .corpus import Corpus
 from .gazetteer import gazetteer, of_kind
 from .models import Hit, Query
-from .query import Places, parse_question
+from .places import Places
+from .query import parse_question
 from .relevance import (
     DOMAIN_SPECIFICITY,
     STRONG,

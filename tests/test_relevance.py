@@ -11,7 +11,7 @@ import pytest
 from retrieval import follow_up, to_simplified
 from retrieval.gazetteer import town_spellings
 from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, REAL_QUESTIONS
-from retrieval.query import Places
+from retrieval.places import Places
 from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, judge
 from retrieval.segment import jieba_frequencies
 from retrieval.text import to_traditional
