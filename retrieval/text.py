@@ -41,6 +41,7 @@ class _Word(NamedTuple):
 
 _RUN = _Word("", (), ())  # a single character that may pair with its neighbours
 _IGNORE = _Word("", (), ())  # punctuation within a phrase (公、检、法; “七进”): no token
+_END = _Word("", (), ())  # ends a run, adds nothing (a stopword, a lone letter, a clause's end)
 # Punctuation that ends a clause: no token, and it ends a run (领导好，打12345热线 made 好打)
 _CLAUSE_END = frozenset(",.?!;:。")
 
@@ -363,14 +364,14 @@ class TextPipeline:
                 if word not in self.stopwords:
                     return _RUN
             elif word in _CLAUSE_END:
-                return _Word("", (), ())  # ends a run, adds nothing
+                return _END
             elif not word.isalnum():
                 return _IGNORE
         elif not word.isalnum() and _PUNCT_ONLY.match(word):
             return _IGNORE
         word = word.strip()
         if len(word) < 2 or word in self.stopwords:
-            return _Word("", (), ())  # ends a run, adds nothing
+            return _END
         freq, size = self.segmenter.freq, len(word)
         parts = tuple(
             g
