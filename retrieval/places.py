@@ -129,15 +129,17 @@ def _names_place(
     """
     if spelling == name:
         return True
-    if spelling == street_form(name):
-        return _cut_as_a_word(text, spelling, pipeline)  # 金花街的, not 古城街区, 宜城街上
-    if not pipeline.general_freq(spelling):
+    street = spelling == street_form(name)
+    if not street and not pipeline.general_freq(spelling):
         return True
-    if not pipeline.is_everyday_word(spelling) and _cut_as_a_word(text, spelling, pipeline):
+    edges = _edges(text, pipeline)  # one cut of the question for every test below
+    whole = _cut_as_a_word(text, spelling, edges)
+    if street:
+        return whole  # 金花街的, not 古城街区, 宜城街上
+    if whole and not pipeline.is_everyday_word(spelling):
         return True
     if any(m[1] == spelling for m in _LEFT_OUT_PLACE.finditer(text)):
         return True
-    edges = _edges(text, pipeline)
     for i in _occurrences(text, spelling):
         before, after = text[i - 1 : i], text[i + len(spelling) :]
         if before in _BEFORE_PLACE:
@@ -172,9 +174,9 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
         start = i + 1
 
 
-def _cut_as_a_word(text: str, word: str, pipeline: TextPipeline) -> bool:
-    """Whether jieba's words of `text` start and end where `word` does somewhere."""
-    edges = _edges(text, pipeline)
+def _cut_as_a_word(text: str, word: str, edges: set[int]) -> bool:
+    """Whether jieba's words of `text` (their `_edges`) start and end where `word` does
+    somewhere."""
     return any(i in edges and i + len(word) in edges for i in _occurrences(text, word))
 
 
