@@ -64,12 +64,13 @@ class Places:
     ) -> Places:
         """From the reports' simplified township names, counties and years (0: none), and
         the provinces and prefectures they lie in."""
-        by_town = _by_spelling(towns, town_spellings)
+        spelled = {town: town_spellings(town) for town in dict.fromkeys(towns) if town}
+        by_town = _by_spelling(spelled, spelled.__getitem__)
         by_county = _by_spelling((normalize(c) for c in counties if c), county_spellings)
         by_region = _by_spelling(regions, region_spellings)
         starts = frozenset(spelling[:2] for spelling in (*by_town, *by_county))
         years_held = frozenset(years) - {0}
-        return cls(by_town, by_county, years_held, starts, by_region, _shared(towns))
+        return cls(by_town, by_county, years_held, starts, by_region, _shared(spelled))
 
 
 def _by_spelling(
@@ -86,16 +87,14 @@ def _by_spelling(
     return found
 
 
-def _shared(towns: Iterable[str | None]) -> dict[str, tuple[str, ...]]:
-    """Short spellings two or more towns have (none of them in full): a question that
-    says 新华 may mean 新华乡 or 新华街道, and is shown both."""
-    names = [name for name in dict.fromkeys(towns) if name]
+def _shared(spelled: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """Short spellings (each town's `town_spellings`) two or more towns have, none of them
+    in full: a question that says 新华 may mean 新华乡 or 新华街道, and is shown both."""
     having: dict[str, list[str]] = {}
-    for name in names:
-        for spelling in town_spellings(name)[1:]:
+    for name, spellings in spelled.items():
+        for spelling in spellings[1:]:
             having.setdefault(spelling, []).append(name)
-    full = set(names)
-    return {s: tuple(ns) for s, ns in having.items() if len(ns) > 1 and s not in full}
+    return {s: tuple(ns) for s, ns in having.items() if len(ns) > 1 and s not in spelled}
 
 
 def _spellings_in(
