@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,22 @@ def test_a_damaged_word_count_file_is_made_again(private_tmp: Path) -> None:
         assert Frequencies(trie).get("法律", 0) > 1000 and not made.exists()
     finally:
         jieba_frequencies.cache_clear()
+
+
+def test_old_caches_of_a_kind_are_removed_when_a_new_one_is_made(private_tmp: Path):
+    """Each edit of a source names a new cache file; the old ones beyond the last few
+    used were left in the temporary folder for good (329 MB had piled up here)."""
+    source = private_tmp / "words.txt"
+    other = private_tmp / "other.txt"
+    other.write_text("kept")
+    kept = memo.derived(other, "other-kind", lambda: "another kind")
+    made: list[Path] = []
+    long_ago = time.time() - 100
+    for n in range(6):
+        source.write_text("律师" * (n + 1))
+        made.append(memo.derived_file(source, "test", lambda p: p.write_text("x")))  # type: ignore[arg-type]
+        os.utime(made[-1], (long_ago + n, long_ago + n))  # in order, whatever the clock's grain
+    assert memo.derived_file(source, "test", lambda p: None) == made[-1]
+    left = sorted(private_tmp.glob("township-qa.test.*"))
+    assert left == sorted(made[-memo.KEPT_PER_KIND :])  # the last used ones
+    assert memo.derived(other, "other-kind", lambda: "made again") == kept  # other kinds stay
