@@ -100,17 +100,9 @@ def parse_report(
     if not passages:
         raise UnreadableReport("没有可检索的正文")
     report = Report(
+        **{f.name: getattr(meta, f.name) for f in dataclasses.fields(meta)},
         source=source,
-        title=meta.title,
-        township=meta.township,
-        township_simplified=meta.township_simplified,
-        county=meta.county,
-        province=meta.province,
-        year=meta.year,
-        published=meta.published,
-        warnings=meta.warnings,
         digest=hashlib.sha1(text.encode()).hexdigest()[:16],
-        url=meta.url,
     )
     if stated:
         report = _apply_catalog(report, stated)

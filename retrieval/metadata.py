@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from .cleaning import CleanText
+from .models import Metadata
 from .placing import place
 from .text import normalize, to_simplified
 
@@ -25,19 +25,6 @@ _SINGLE_YEAR = re.compile(r"(?<![—–\-~至到\d])(20\d\d)\s*年")
 # covers; not 实现对…, 发现将…
 _NOW = re.compile(r"(?<![实发出体表])(?:现将|现[就对把](?=.*如下))")
 _PLAN_WORDS = re.compile(r"规划|计划|安排|打算|思路|下一步|目标")
-
-
-@dataclass(frozen=True)
-class Metadata:
-    title: str | None
-    township: str | None
-    township_simplified: str | None
-    county: str | None
-    province: str | None
-    year: int | None
-    published: str | None
-    warnings: tuple[str, ...]
-    url: str | None = None
 
 
 def _as_written(name: str, lines: list[str]) -> str:

@@ -11,10 +11,10 @@ UNNAMED_TOWNSHIP = "正文以乡镇口吻写成（我镇、全镇等）却未写
 
 
 @dataclass(frozen=True)
-class Report:
-    """One township report: its metadata and cleaned lines."""
+class Metadata:
+    """What a report's text says about it (`metadata.extract`); every guess is named in
+    `warnings`."""
 
-    source: str
     title: str | None
     township: str | None
     township_simplified: str | None
@@ -23,8 +23,16 @@ class Report:
     year: int | None
     published: str | None
     warnings: tuple[str, ...] = ()
-    digest: str = ""
     url: str | None = None  # the report's web address, when known
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report(Metadata):
+    """One township report: its metadata (inferred, or as its catalog row states it), the
+    file it came from and a digest of its text."""
+
+    source: str
+    digest: str = ""
 
     @property
     def name(self) -> str:

@@ -163,7 +163,8 @@ class ReportTable(Sequence[Report]):
 
     def __iter__(self) -> Iterator[Report]:
         columns = [self.column(name) for name in FIELDS]  # one pass per field, not per cell
-        return (Report(*values) for values in zip(*columns, strict=True))
+        rows = zip(*columns, strict=True)
+        return (Report(**dict(zip(FIELDS, values, strict=True))) for values in rows)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ReportTable) and list(self) == list(other)
