@@ -35,7 +35,10 @@ _DIGIT = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 _YEAR_RANGE = re.compile(
     r"(?<!\d)(20\d\d)\s*(?:年度|年)?\s*(?:-|—|–|~|～|到|至)\s*(20\d\d)\s*(?:年度|年)?(?!\d)"
 )
-_YEAR_ON = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?\s*(以来|以后|之后|起|至今|以前|之前)")
+# 2022年前的 and 2022年后, as staff shorten 以前, 以后; not 2022年前三季度, 2022年后续工作
+_YEAR_ON = re.compile(
+    r"(?<!\d)(20\d\d)\s*(?:年度|年)?\s*(以来|以后|之后|起|至今|以前|之前|(?<=年)[前后](?=的|[\s，。？！、,.?!]|$))"
+)
 _YEARS_BACK = re.compile(
     r"(?:最近|近|这|过去|(?<!提)前)[一二两三四五六七八九十几数\d]{1,2}年(?:来|以来|里|内|间|中)?"
 )
@@ -56,7 +59,7 @@ def _years_spelled_out(text: str, known: frozenset[int]) -> str:
 
     def on(m: re.Match[str]) -> str:
         year = int(m[1])
-        if m[2] in ("以前", "之前"):
+        if m[2] in ("以前", "之前", "前"):
             return listed(min(known | {year}), year)
         return listed(year, max(known | {year}))
 

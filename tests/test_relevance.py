@@ -711,11 +711,13 @@ def test_a_year_a_report_plans_for_is_answered_with_its_own_year(seed_index):
         ("2022-2024年普法", (2022, 2023, 2024)),
         ("2023年以来的普法", (2023, 2024, 2025)),  # the seeds' latest report is 2025's
         ("2022年以前的普法", (2021, 2022)),  # and their earliest 2021's
+        ("2022年前的普法", (2021, 2022)),  # as staff shorten 以前: was 2022 alone
+        ("2024年后，各镇普法", (2024, 2025)),
     ],
 )
 def test_a_span_of_years_is_every_year_in_it(seed_index, question, years):
     """2022到2024年 was 2022 and 2024 (保安镇's 2023 report left out); 2023年以来 was 2023
-    alone, and 以来 a content word that brought in 首次, 累计, 期间."""
+    alone, and 以来 a content word that brought in 首次, 累计, 期间; 2022年前 was 2022."""
     result = seed_index.search(question, top_k=20)
     assert result.query.years == years
     assert set(result.query.terms) == set(seed_index.parse("普法").terms)
@@ -812,3 +814,9 @@ def test_asking_which_is_not_what_a_question_is_about(seed_index, which):
 def test_a_degree_adverb_is_not_what_a_question_is_about(seed_index):
     """Reports write 特别是 (above all): 今年冬天会不会特别冷 was answered through 特别."""
     assert seed_index.search("今年冬天会不会特别冷").hits == ()
+
+
+@pytest.mark.parametrize("question", ["2024年前三季度的普法", "2024年后续普法怎么搞"])
+def test_a_year_with_more_after_it_is_that_year(seed_index, question):
+    """年前, 年后 shorten 以前, 以后 only where nothing follows them: 2024年前三季度 is 2024."""
+    assert seed_index.parse(question).years == (2024,)
