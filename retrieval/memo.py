@@ -33,13 +33,18 @@ KEPT_PER_KIND = 3
 versions run by the same user (a bot and a working copy) without remaking at each switch."""
 
 
+def _prefix(kind: str) -> str:
+    """What every cache file of a kind made by this user is named with first."""
+    return f"township-qa.{kind}.u{os.getuid()}."
+
+
 def _cache_path(source: Path, kind: str, suffix: str, maker: Callable) -> Path:
     """Named after the source's size and mtime and those of the module whose code makes
     the data (`maker`'s): a changed parser is not served the old parser's result."""
     st = source.stat()
     code = Path(sys.modules[maker.__module__].__file__ or source).stat()
     stamp = f"{st.st_size}.{st.st_mtime_ns}.{code.st_size}.{code.st_mtime_ns}"
-    return Path(tempfile.gettempdir()) / f"township-qa.{kind}.u{os.getuid()}.{stamp}.{suffix}"
+    return Path(tempfile.gettempdir()) / f"{_prefix(kind)}{stamp}.{suffix}"
 
 
 def _used(cache: Path) -> None:
@@ -51,12 +56,12 @@ def _used(cache: Path) -> None:
 def _prune(cache: Path, kind: str) -> None:
     """Removes the files of `cache`'s kind (same user, same suffix) beyond the
     `KEPT_PER_KIND` last used; a memory-mapped file removed stays readable to its mapper."""
-    siblings = cache.parent.glob(f"township-qa.{kind}.u{os.getuid()}.*{cache.suffix}")
+    siblings = cache.parent.glob(f"{_prefix(kind)}*{cache.suffix}")
     try:
         dated = sorted(((p.stat().st_mtime_ns, p) for p in siblings), reverse=True)
         for _, old in dated[KEPT_PER_KIND:]:
             old.unlink(missing_ok=True)
-    except OSError as exc:  # raced by another process's pruning, or not ours to remove
+    except OSError as exc:  # raced by another process's pruning (a file gone mid-scan)
         log.debug("cache pruning stopped: %s", exc)
 
 
