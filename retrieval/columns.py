@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import tempfile
 import weakref
 from collections.abc import Iterator, Sequence
@@ -229,12 +228,16 @@ class Strings(Sequence[str]):
             return found | (not text)
         data, needle = np.asarray(self.blob).tobytes(), text.encode()
         # every start, overlapping ones too: in 0|00 a match of 00 across the first two
-        # strings must not hide the one inside the second (Hypothesis found it)
-        starts = [m.start() for m in re.finditer(b"(?=" + re.escape(needle) + b")", data)]
-        spans = [(start, start + len(needle)) for start in starts]
-        if spans:
-            starts, stops = np.array(spans).T
+        # strings must not hide the one inside the second (Hypothesis found it). bytes.find
+        # from one past each match, not a look-ahead regex: 12 ms, not 210, over 100k
+        # passages' headings (18 MB; the first question naming each year waited for it)
+        starts = []
+        at = data.find(needle)
+        while at >= 0:
+            starts.append(at)
+            at = data.find(needle, at + 1)
+        if starts:
             first = np.searchsorted(self.ends, starts, side="right")
-            last = np.searchsorted(self.ends, stops - 1, side="right")
+            last = np.searchsorted(self.ends, np.add(starts, len(needle) - 1), side="right")
             found[first[first == last]] = True  # not a match across two strings
         return found
