@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .gazetteer import (
@@ -20,7 +20,7 @@ from .gazetteer import (
     street_form,
     town_spellings,
 )
-from .text import TextPipeline, normalize
+from .text import TextPipeline, normalize, occurrences
 
 _LEAVING_OUT = "除了|除去|除开|不包括|不含|不算|不要|不看|排除"
 _LEFT_OUT_AFTER = "以外|之外|除外"  # 峰灵镇以外的镇
@@ -139,7 +139,7 @@ def _names_place(
         return True
     if any(m[1] == spelling for m in _LEFT_OUT_PLACE.finditer(text)):
         return True
-    for i in _occurrences(text, spelling):
+    for i in occurrences(text, spelling):
         before, after = text[i - 1 : i], text[i + len(spelling) :]
         if before in _BEFORE_PLACE:
             return True
@@ -166,17 +166,10 @@ def _beside_a_town(head: str, tail: str, towns: dict[str, str]) -> bool:
     return False
 
 
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    start = 0
-    while (i := text.find(word, start)) >= 0:
-        yield i
-        start = i + 1
-
-
 def _cut_as_a_word(text: str, word: str, edges: set[int]) -> bool:
     """Whether jieba's words of `text` (their `_edges`) start and end where `word` does
     somewhere."""
-    return any(i in edges and i + len(word) in edges for i in _occurrences(text, word))
+    return any(i in edges and i + len(word) in edges for i in occurrences(text, word))
 
 
 def _edges(text: str, pipeline: TextPipeline) -> set[int]:

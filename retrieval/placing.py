@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .gazetteer import County, Gazetteer, gazetteer
 from .models import UNNAMED_TOWNSHIP
 from .segment import everyday_word
+from .text import occurrences
 
 STRONG = 5  # weight of a name in the title, source line or signature
 # How a report refers to itself: 我镇, 全街道 (a township) or 全县, 我区 (a county); a
@@ -137,16 +138,13 @@ def _self_kinds(body: str) -> Counter[str]:
 
 
 def _clause_heads(body: str) -> int:
-    """How many clauses begin with 街道 (not 街道、…, a list of kinds). Found with str.find,
+    """How many clauses begin with 街道 (not 街道、…, a list of kinds). Found by `find`,
     not a regex whose look-behind is tried at every character: 5x faster, and one fifth of
     placing a report was that regex (same counts over 2,055 real and synthetic reports)."""
-    count = 0
-    at = body.find("街道")
-    while at >= 0:
-        if (at == 0 or body[at - 1] in _CLAUSE_HEAD) and body[at + 2 : at + 3] != "、":
-            count += 1
-        at = body.find("街道", at + 2)
-    return count
+    return sum(
+        (at == 0 or body[at - 1] in _CLAUSE_HEAD) and body[at + 2 : at + 3] != "、"
+        for at in occurrences(body, "街道")
+    )
 
 
 def _slogan_town(gaz: Gazetteer, body: str, kinds: Counter[str]) -> tuple[str, str] | None:

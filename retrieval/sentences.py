@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 
 import numpy as np
 
 from .relevance import ContentWord
-from .text import normalize
+from .text import normalize, occurrences
 
 # Sentences end at these marks (and at a merged point's line break); a comma does not end one
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
@@ -56,19 +56,14 @@ def best_coverage(text: str, words: Sequence[Sought], held_terms: Container[str]
         for term, forms, share in parts:
             if term not in held_terms:
                 continue
-            where = {bisect.bisect_left(ends, at) for form in forms for at in _places(norm, form)}
+            where = {
+                bisect.bisect_left(ends, at) for form in forms for at in occurrences(norm, form)
+            }
             for sentence in where:
                 credit[sentence] = credit.get(sentence, 0.0) + share
         for sentence, c in credit.items():
             held[sentence] = held.get(sentence, 0.0) + weight * min(c, 1.0)
     return max(held.values(), default=0.0) / total
-
-
-def _places(text: str, form: str) -> Iterator[int]:
-    at = text.find(form)
-    while at >= 0:
-        yield at
-        at = text.find(form, at + 1)
 
 
 def fused_order(coverage: Sequence[float], weight: float, k: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, AnyStr, NamedTuple
 
 import numpy as np
 import opencc
@@ -44,6 +44,16 @@ _IGNORE = _Word("", (), ())  # punctuation within a phrase (公、检、法; “
 _END = _Word("", (), ())  # ends a run, adds nothing (a stopword, a lone letter, a clause's end)
 # Punctuation that ends a clause: no token, and it ends a run (领导好，打12345热线 made 好打)
 _CLAUSE_END = frozenset(",.?!;:。")
+
+
+def occurrences(text: AnyStr, word: AnyStr) -> Iterator[int]:
+    """Where `word` starts in `text`, every start, overlapping ones too (00 twice in 000).
+    `find` from one past each match: a regex look-ahead does the same trying every
+    character (210 ms, not 12, over 100k passages' headings)."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 @functools.lru_cache(maxsize=1)
