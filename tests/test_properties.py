@@ -164,3 +164,31 @@ def test_headings_found_by_a_year_as_python_finds_them(names, text):
     across two headings."""
     found = Strings.concat([Strings.of(names[:3]), Strings.of(names[3:])]).containing(text)
     assert found.tolist() == [text in name for name in names]
+
+
+# Pieces that make dictionary words when joined: a few of ours and jieba's, characters,
+# letters and digits (jieba has English words), and jieba's longest word (16 characters)
+# and parts of it; joined, they make words past the length from which only substrings up
+# to the longest word's are tried.
+WORD_PIECES = ["法律顾问", "一村一", "人民调解", "普法", "调解", "村", "律", "ab", "app", "1", "-"]
+LONGEST = "外交部驻澳门特别行政区特派员公署"
+
+
+@PROFILE
+@example(pieces=["a"] * 400)  # a pasted run: every substring tried took seconds
+@example(pieces=["我", LONGEST, "的"])
+@given(st.lists(st.sampled_from([*WORD_PIECES, LONGEST, LONGEST[:15], LONGEST[5:]]), max_size=30))
+def test_sub_words_are_every_dictionary_word_inside(seed_index, pieces):
+    """A question word's sub-words (what relevance credits as part of it) are exactly the
+    dictionary words inside it, shortest first then by place, as trying every substring
+    finds them."""
+    pipeline = seed_index.pipeline
+    word = "".join(pieces)
+    freq = pipeline.segmenter.freq
+    expected = [
+        g
+        for n in range(2, len(word))
+        for i in range(len(word) - n + 1)
+        if freq.get(g := word[i : i + n]) and g not in pipeline.stopwords
+    ]
+    assert pipeline._subwords(word) == expected
