@@ -135,6 +135,8 @@ def _verdicts(
     domain = np.zeros(len(patterns), dtype=bool)
     total = sum(w.weight for w in words)
     for word in words:
+        if not any(token in bit for token, _, _ in word.parts):
+            continue  # holds no term with a bit (a pasted text's 64th word on): adds 0
         credit = np.zeros(len(patterns))
         held = np.zeros(len(patterns), dtype=bool)
         for token, share, head in word.parts:
