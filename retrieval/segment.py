@@ -87,6 +87,12 @@ def jieba_frequencies() -> tuple[marisa_trie.RecordTrie, int]:
     return _trie(_read_jieba_dictionary()), total
 
 
+@functools.cache  # read once per process
+def jieba_longest_word() -> int:
+    """Characters in jieba's longest word (16), counted once per machine."""
+    return derived(_JIEBA_DICT, "jieba-longest", lambda: max(map(len, _read_jieba_dictionary())))
+
+
 def _jieba_entries() -> Iterator[tuple[str, int, str]]:
     """(word, count, part of speech) of every line of jieba's dictionary file."""
     with _JIEBA_DICT.open(encoding="utf-8") as f:
@@ -163,10 +169,10 @@ class Frequencies:
     """Word counts: jieba's dictionary, with the words we add over it (its counts are
     never changed)."""
 
-    def __init__(self, base: marisa_trie.RecordTrie) -> None:
+    def __init__(self, base: marisa_trie.RecordTrie, longest: int) -> None:
         self._base = base
         self._added: dict[str, int] = {}
-        self._longest_added = 0
+        self.longest = longest  # characters in the longest word counted
 
     def get(self, word: str, default: int | None = None) -> int | None:
         count = self._added.get(word)
@@ -177,18 +183,7 @@ class Frequencies:
 
     def __setitem__(self, word: str, count: int) -> None:
         self._added[word] = count
-        self._longest_added = max(self._longest_added, len(word))
-
-    @property
-    def longest(self) -> int:
-        """Characters in the longest word counted (jieba's dictionary: 16)."""
-        return max(self._longest_base, self._longest_added)
-
-    @functools.cached_property
-    def _longest_base(self) -> int:
-        # read off the trie once, when first asked (0.1-0.2 s): only a question word
-        # longer than any word needs it
-        return max(map(len, self._base.iterkeys()), default=0)
+        self.longest = max(self.longest, len(word))
 
 
 class Segmenter:
@@ -196,7 +191,7 @@ class Segmenter:
 
     def __init__(self) -> None:
         base, total = jieba_frequencies()
-        self.freq = Frequencies(base)
+        self.freq = Frequencies(base, jieba_longest_word())
         self.total = total
         self._cutter = _rjieba()()
         self._added: list[tuple[str, int]] = []

@@ -108,9 +108,6 @@ def _folding_array() -> np.ndarray:
 # character (measured on the real reports: even at ~100 characters, 2x at 256, 4.5x for
 # a whole report); below it, the array's fixed cost of a few µs dominates.
 _ARRAY_FROM = 100
-# A question word longer than this has its sub-words looked for only up to the longest
-# word's length, which takes reading the dictionary once (`Frequencies.longest`)
-_LONG_WORD = 32
 
 
 @functools.lru_cache(maxsize=4096)
@@ -335,10 +332,9 @@ class TextPipeline:
         Substrings longer than the longest word are not tried: a pasted run of a few
         thousand letters took seconds, as every substring was looked up."""
         freq = self.segmenter.freq
-        longest = len(word) - 1 if len(word) <= _LONG_WORD else min(len(word) - 1, freq.longest)
         return [
             g
-            for n in range(2, longest + 1)
+            for n in range(2, min(len(word), freq.longest + 1))
             for i in range(len(word) - n + 1)
             if freq.get(g := word[i : i + n]) and g not in self.stopwords
         ]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import memo
-from retrieval.segment import Frequencies, jieba_frequencies
+from retrieval.segment import Frequencies, jieba_frequencies, jieba_longest_word
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_an_unusable_cache_folder_means_making_the_data_in_memory(private_tmp: P
 
 def test_word_counts_are_jiebas_with_ours_over_them() -> None:
     trie, total = jieba_frequencies()
-    counts = Frequencies(trie)
+    counts = Frequencies(trie, jieba_longest_word())
     assert counts.get("法律", 0) > 1000 and counts.get("不是一个词语", 0) == 0
     assert counts.get("不是一个词语") is None
     counts["不是一个词语"] = 7
@@ -79,7 +79,7 @@ def test_a_damaged_word_count_file_is_made_again(private_tmp: Path) -> None:
         made.write_bytes(made.read_bytes()[:1000])  # truncated
         jieba_frequencies.cache_clear()
         trie, _ = jieba_frequencies()  # from jieba's dictionary, in memory
-        assert Frequencies(trie).get("法律", 0) > 1000 and not made.exists()
+        assert Frequencies(trie, jieba_longest_word()).get("法律", 0) > 1000 and not made.exists()
     finally:
         jieba_frequencies.cache_clear()
 

@@ -168,8 +168,8 @@ def test_headings_found_by_a_year_as_python_finds_them(names, text):
 
 # Pieces that make dictionary words when joined: a few of ours and jieba's, characters,
 # letters and digits (jieba has English words), and jieba's longest word (16 characters)
-# and parts of it; joined, they make words past the length from which only substrings up
-# to the longest word's are tried.
+# and parts of it; joined, they make words longer than any, whose substrings longer than
+# the longest word are not tried.
 WORD_PIECES = ["法律顾问", "一村一", "人民调解", "普法", "调解", "村", "律", "ab", "app", "1", "-"]
 LONGEST = "外交部驻澳门特别行政区特派员公署"
 
