@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from retrieval import (
+    Elsewhere,
     Hit,
     Query,
     Report,
@@ -178,15 +179,16 @@ def no_hits_html(
     reports: ReportTable,
     script: str,
     shorter: Sequence[tuple[str, int]] = (),
-    elsewhere: tuple[int, Sequence[str]] = (0, ()),
+    elsewhere: Elsewhere | None = None,
 ) -> str:
     """Say plainly that nothing was found, what the corpus holds, and what to try; or,
     when the message holds nothing to look up (谢谢, 你好, 在吗), how to ask. `shorter`:
     words of the question that find passages alone, with how many (`Index.words_that_find`),
-    suggested before anything else; `elsewhere`: what the question finds without the places
-    and years it names, and in which towns (`Index.found_elsewhere`)."""
+    suggested before anything else; `elsewhere`: what the question finds without the years
+    or places it names, and in which towns (`Index.found_elsewhere`)."""
     if not (query.terms or query.names_place or query.years):
         return in_script(NOTHING_TO_LOOK_UP, script)
+    elsewhere = elsewhere or Elsewhere()
     known_towns = set(reports.column("township_simplified"))  # one column, not every report
     missing = [p for p in query.unknown_places if p not in known_towns]
     years_missing = bool(query.years) and not set(query.years) & set(reports.years.tolist())
@@ -202,20 +204,35 @@ def no_hits_html(
         lines.append(f"语料中没有{html.escape('、'.join(missing))}的报告。")
     if years_missing:
         lines.append(f"语料中没有 {'、'.join(map(str, query.years))} 年的报告。")
+    if elsewhere.years_there:
+        places = html.escape("、".join(query.places))
+        lines.append(f"语料中{places}只有 {years_named(elsewhere.years_there)}的报告。")
     lines.append(f"现有：{html.escape(corpus_summary(reports))}。")
     if shorter:
         asks = "、".join(f"“{html.escape(word)}”（{n} 段）" for word, n in shorter)
         lines.append(f"只问问题里的关键词能找到：{asks}，可以从这里开始。")
-    if elsewhere[0]:
-        towns = html.escape("、".join(elsewhere[1])) + ("等" if len(elsewhere[1]) >= 3 else "")
-        lines.append(
-            f"不限乡镇和年份能找到 {elsewhere[0]} 段（{towns}），去掉镇名或年份再问一次即可。"
-        )
+    if elsewhere.total:
+        lines.append(_found_without(elsewhere))
     elif not shorter and (query.names_place or query.years):
         lines.append("可以去掉镇名或年份再问一次，看看其他乡镇的做法。")
     elif not shorter:
         lines.append("可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。")
     return in_script("\n".join(lines), script)
+
+
+# what a "not found" reply says was dropped to find passages, and what to drop
+_WITHOUT = {
+    ("years",): ("不限年份", "去掉年份"),
+    ("places",): ("不限乡镇", "去掉镇名"),
+    ("places", "years"): ("不限乡镇和年份", "去掉镇名或年份"),
+}
+
+
+def _found_without(elsewhere: Elsewhere) -> str:
+    """不限年份能找到 3 段（峰灵镇），去掉年份再问一次即可。"""
+    towns = html.escape("、".join(elsewhere.towns)) + ("等" if len(elsewhere.towns) >= 3 else "")
+    unlimited, drop = _WITHOUT[elsewhere.without]
+    return f"{unlimited}能找到 {elsewhere.total} 段（{towns}），{drop}再问一次即可。"
 
 
 def answer_keyboard(

@@ -4,7 +4,7 @@ from .bm25 import BM25Params, SparseBM25
 from .build import build_index
 from .corpus import Corpus, load_corpus, parse_report
 from .index import Index, SearchResult
-from .models import Hit, Passage, Query, Report, SkippedFile
+from .models import Elsewhere, Hit, Passage, Query, Report, SkippedFile
 from .query import asks_for_reports, follow_up
 from .reports import ReportTable
 from .text import TextPipeline, default_pipeline, is_traditional, to_simplified, to_traditional
@@ -12,6 +12,7 @@ from .text import TextPipeline, default_pipeline, is_traditional, to_simplified,
 __all__ = [
     "BM25Params",
     "Corpus",
+    "Elsewhere",
     "Hit",
     "Index",
     "Passage",

@@ -15,7 +15,7 @@ from . import ranking, sentences
 from .bm25 import SparseBM25
 from .corpus import Corpus
 from .gazetteer import gazetteer, of_kind
-from .models import Hit, Query
+from .models import Elsewhere, Hit, Query
 from .places import Places
 from .query import parse_question
 from .relevance import (
@@ -420,18 +420,36 @@ class Index:
         found.sort(key=lambda f: -f[0])
         return tuple((token, total) for _, token, total in found[:limit])
 
-    def found_elsewhere(self, query: Query, towns: int = 3) -> tuple[int, tuple[str, ...]]:
+    def found_elsewhere(self, query: Query, towns: int = 3) -> Elsewhere:
         """For a question naming places or years (or leaving some out) that found nothing
-        there: how many relevant passages it finds without them, and the first towns they
-        come from (殷祖镇有没有法律顾问: 29, 安稳镇、留下街道、王团镇); (0, ()) when none."""
-        if not (query.names_place or query.years or query.excluded):
-            return 0, ()
-        anywhere = replace(query, **{name: () for name in query.filters()})
-        result = self.search(anywhere, top_k=towns * PER_REPORT)
-        if not result.hits or result.tentative:
-            return 0, ()
-        names = dict.fromkeys(hit.report.name for hit in result.hits if not hit.near)
-        return result.total - result.near, tuple(names)[:towns]
+        there: what it finds without the years first (2023年峰灵镇的不足: 峰灵镇's 2025
+        report), then without the places, then without either (殷祖镇有没有法律顾问: 29,
+        安稳镇、留下街道、王团镇); and, when the places named have reports but none of the
+        years named, which years they have. Nothing found: `Elsewhere()` with those years."""
+        places = {name: () for name in query.filters() if name != "years"}
+        tries: list[tuple[tuple[str, ...], dict[str, tuple]]] = []
+        if query.years:
+            tries.append((("years",), {"years": ()}))
+        if query.names_place or query.excluded:
+            tries.append((("places",), places))
+        if len(tries) == 2:
+            tries.append((("places", "years"), {**places, "years": ()}))
+        there = self._years_there(query)
+        for without, dropped in tries:
+            result = self.search(replace(query, **dropped), top_k=towns * PER_REPORT)
+            if result.hits and not result.tentative:
+                names = dict.fromkeys(hit.report.name for hit in result.hits if not hit.near)
+                total = result.total - result.near
+                return Elsewhere(total, tuple(names)[:towns], without, there)
+        return Elsewhere(years_there=there)
+
+    def _years_there(self, query: Query) -> tuple[int, ...]:
+        """The years of the reports in the places a question names, when it names years
+        and none of those reports covers one; else ()."""
+        if not (query.years and query.names_place) or self.reports_named(query):
+            return ()
+        anywhen = self.reports_named(replace(query, years=()))
+        return tuple(sorted({int(self._year_of[i]) for i in anywhen}))
 
     def _kinds_held(
         self, words: list[ContentWord], distinct: list[str], presence: np.ndarray

@@ -123,6 +123,20 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """What a question that found nothing in the places and years it names finds without
+    some of them (`Index.found_elsewhere`): how many relevant passages, the first towns
+    they come from, and what was dropped to find them ("years", "places" or both)."""
+
+    total: int = 0
+    towns: tuple[str, ...] = ()
+    without: tuple[str, ...] = ()
+    # the years the named places' reports cover, when none is a year the question names
+    # (2023年峰灵镇…: 峰灵镇 has only a 2025 report)
+    years_there: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage that answers a query, with its report and why it matched."""
 

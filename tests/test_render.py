@@ -21,6 +21,7 @@ from bot.render import (
     towns_messages,
     years_named,
 )
+from retrieval import Elsewhere
 
 from .conftest import ROOT, towns_index
 
@@ -129,11 +130,33 @@ def test_a_town_without_the_topic_is_told_how_much_other_towns_have(seed_index):
     query = seed_index.parse("王团镇首违不罚")
     assert seed_index.search(query).hits == ()
     elsewhere = seed_index.found_elsewhere(query)
-    assert elsewhere[0] >= 1 and "峰灵镇" in elsewhere[1]
+    assert elsewhere.total >= 1 and elsewhere.towns == ("峰灵镇",)
     message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED, (), elsewhere)
-    assert f"不限乡镇和年份能找到 {elsewhere[0]} 段（峰灵镇）" in message  # one town: no 等
-    assert seed_index.found_elsewhere(seed_index.parse("明天会下雨吗")) == (0, ())
-    assert seed_index.found_elsewhere(seed_index.parse("王团镇明天会下雨吗")) == (0, ())
+    assert f"不限乡镇能找到 {elsewhere.total} 段（峰灵镇），去掉镇名再问一次即可。" in message
+    assert seed_index.found_elsewhere(seed_index.parse("明天会下雨吗")) == Elsewhere()
+    assert seed_index.found_elsewhere(seed_index.parse("王团镇明天会下雨吗")) == Elsewhere()
+
+
+def test_a_town_without_a_report_that_year_is_told_which_years_it_has(seed_index):
+    """2023年峰灵镇的普法: 峰灵镇 has only its 2025 report, and 2023 is another town's
+    year. The reply said 不限乡镇和年份能找到 … (峰灵镇、王团镇…), as if the town were the
+    problem; it now says which years the town has, and that its own report answers."""
+    query = seed_index.parse("2023年峰灵镇的普法")
+    assert seed_index.search(query).hits == ()
+    elsewhere = seed_index.found_elsewhere(query)
+    assert elsewhere.without == ("years",) and elsewhere.towns == ("峰灵镇",)
+    assert elsewhere.years_there == (2025,)
+    message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED, (), elsewhere)
+    assert "语料中峰灵镇只有 2025年的报告。" in message
+    assert f"不限年份能找到 {elsewhere.total} 段（峰灵镇），去掉年份再问一次即可。" in message
+    assert "没有 2023 年的报告" not in message  # the corpus has 2023 (保安镇)
+    # a topic only another town's report has (王团镇, 2024): found without either
+    query = seed_index.parse("2023年峰灵镇的宗教界人士")
+    lacking = seed_index.found_elsewhere(query)
+    assert lacking.without == ("places", "years") and lacking.towns == ("王团镇",)
+    message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED, (), lacking)
+    assert "语料中峰灵镇只有 2025年的报告。" in message
+    assert "不限乡镇和年份能找到 1 段（王团镇），去掉镇名或年份再问一次即可。" in message
 
 
 def test_no_hits_for_missing_year(seed_index):
