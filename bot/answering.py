@@ -14,6 +14,7 @@ from retrieval import (
     asks_for_reports,
     follow_up,
     is_traditional,
+    kinds_listed,
     to_simplified,
 )
 
@@ -82,8 +83,11 @@ def _reports_listed(service: SearchService, query: Query, script: str) -> tuple[
     """Which reports there are where a question asks (有哪些镇的报告, 湖北有哪些镇), and
     how many."""
     index = service.index
-    reports = [index.corpus.reports[i] for i in index.reports_named(query)]
+    kinds = kinds_listed(query)
+    reports = [index.corpus.reports[i] for i in index.reports_named(query, kinds)]
     where = where_named(query)
+    if kinds:  # 北京市的街道, 街道
+        where = f"{where}的{'、'.join(kinds)}" if where else "、".join(kinds)
     return reports_html(reports, index.corpus.passage_counts(), where, script), len(reports)
 
 

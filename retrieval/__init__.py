@@ -5,7 +5,7 @@ from .build import build_index
 from .corpus import Corpus, load_corpus, parse_report
 from .index import Index, SearchResult
 from .models import Elsewhere, Hit, Passage, Query, Report, SkippedFile
-from .query import asks_for_reports, follow_up
+from .query import asks_for_reports, follow_up, kinds_listed
 from .reports import ReportTable
 from .text import TextPipeline, default_pipeline, is_traditional, to_simplified, to_traditional
 
@@ -28,6 +28,7 @@ __all__ = [
     "default_pipeline",
     "follow_up",
     "is_traditional",
+    "kinds_listed",
     "load_corpus",
     "parse_report",
     "to_simplified",

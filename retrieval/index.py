@@ -173,15 +173,18 @@ class Index:
             mask &= np.logical_or.reduce([self._reports_in(region) for region in query.regions])
         return mask
 
-    def reports_named(self, query: Query) -> list[int]:
+    def reports_named(self, query: Query, kinds: tuple[str, ...] = ()) -> list[int]:
         """The reports in the places and years a question names (every report when it
-        names none): what 湖北有哪些镇 or 2024年有哪些报告 lists."""
+        names none), of one of `kinds` of township when given: what 湖北有哪些镇 (kinds
+        镇) or 2024年有哪些报告 lists."""
         allowed = self._allowed_reports(query)
         years = set(query.years)
         return [
             i
             for i in range(len(self.corpus.reports))
-            if (allowed is None or allowed[i]) and (not years or int(self._year_of[i]) in years)
+            if (allowed is None or allowed[i])
+            and (not years or int(self._year_of[i]) in years)
+            and (not kinds or any(of_kind(self._town_of[i], kind) for kind in kinds))
         ]
 
     def _reports_in(self, region: str) -> np.ndarray:

@@ -90,7 +90,7 @@ _REPORT_WORDS = frozenset(
     {"报告", "年度报告", "工作报告", "收录", "一共", "总共", "共有", *TOWN_KINDS}
 )
 _WHICH_TOWNS = re.compile(
-    "(?:哪些|哪几个|几个|多少个|几份|多少份)(?:报告|" + "|".join((ANY_TOWN, *TOWN_SUFFIXES)) + ")"
+    "(?:哪些|哪几个|几个|多少个|几份|多少份)(报告|" + "|".join((ANY_TOWN, *TOWN_SUFFIXES)) + ")"
 )
 # A question's clauses (what punctuation or a space ends), and what makes one ask something.
 _CLAUSE = re.compile(r"([^，。！？：；,.!?:;\s]+)([，。！？：；,.!?:;\s]*)")
@@ -347,11 +347,27 @@ def asks_for_reports(query: Query) -> bool:
     """Whether a question asks which reports (towns) there are, in the places and years it
     names, rather than what they did: it has no content word but 报告, kinds of towns and
     words that count (`_REPORT_WORDS`), and names 报告 or asks which towns (`_WHICH_TOWNS`;
-    in the words as asked: the topic has lost 哪些乡镇 as framing)."""
+    in the words as asked: the topic has lost 哪些乡镇 as framing); or its only content
+    words are kinds of towns (杭州的街道: which of 杭州's reports are sub-districts')."""
     heads = {group[-1][0] for group in query.groups}
     if not heads <= _REPORT_WORDS:
         return False
+    if heads and heads <= TOWN_KINDS:
+        return True
     return "报告" in heads or bool(_WHICH_TOWNS.search(normalize(query.text)))
+
+
+# Kinds of township a listing keeps to when a question names them. Not 镇 nor 乡镇: staff
+# say them of any township (有哪些镇的报告, 别的镇怎么做, as the search reads 别的镇).
+_LISTED_KINDS = ("街道", "乡", "苏木")
+
+
+def kinds_listed(query: Query) -> tuple[str, ...]:
+    """The kinds of township a question asking for reports names, which the listing keeps
+    to (一共几个街道, 杭州的街道, 湖北有哪些乡); () for every kind."""
+    named = {group[-1][0] for group in query.groups}
+    named.update(m.group(1) for m in _WHICH_TOWNS.finditer(normalize(query.text)))
+    return tuple(kind for kind in _LISTED_KINDS if kind in named)
 
 
 def follow_up(previous: Query, reply: Query) -> str | None:
@@ -363,6 +379,8 @@ def follow_up(previous: Query, reply: Query) -> str | None:
     Returns None when the reply asks something new.
     """
     if reply.terms or not (reply.places or reply.years) or not previous.topic:
+        return None
+    if asks_for_reports(reply):  # 大冶市有几个镇: a question of its own
         return None
     places = reply.places or previous.places
     years = reply.years or (() if reply.places else previous.years)

@@ -68,3 +68,26 @@ async def test_places_left_out_in_a_listing_and_in_a_follow_up(tmp_path):
     db = sqlite3.connect(tmp_path / "q.sqlite3")
     effective = [e for (e,) in db.execute("SELECT effective FROM questions")]
     assert effective[2].startswith("峰灵镇 ") and "首违不罚" in effective[2]
+
+
+async def test_listings_keep_to_the_kind_of_township_asked_for(tmp_path):
+    """一共几个街道 listed all five seeds (every one a 镇); 大冶市有几个镇 after a question
+    was taken for a follow-up and searched 大冶市 for that question's topic. (镇 is not a
+    kind a listing keeps to: staff say it of any township.)"""
+    settings = Settings.from_env(
+        {
+            "CORPUS_DIR": str(SEEDS),
+            "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
+            "INDEX_CACHE_DIR": str(tmp_path / "cache"),
+        },
+        need_token=False,
+    )
+    asked = ["峰灵镇法律明白人", "大冶市有几个镇", "一共几个街道"]
+    stdout = io.StringIO()
+    await run_console(settings, io.StringIO("\n".join([*asked, "/quit", ""])), stdout)
+    out = stdout.getvalue()
+    assert "大冶市共有 1 份报告：" in out and "*保安镇* · 大冶市 · 2023年" in out
+    assert "语料中没有街道的报告。" in out and "共有 5 份报告" not in out
+    db = sqlite3.connect(tmp_path / "q.sqlite3")
+    effective = [e for (e,) in db.execute("SELECT effective FROM questions")]
+    assert effective[1:] == asked[1:]

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from retrieval import asks_for_reports, build_index, follow_up, to_simplified
+from retrieval import asks_for_reports, build_index, follow_up, kinds_listed, to_simplified
 
 from .conftest import ROOT, SEEDS, dev_questions, towns_index
 
@@ -281,7 +281,9 @@ def test_a_short_year_in_a_follow_up_keeps_the_topic(seed_index):
         ("大冶市的报告有哪些", True, 1),
         ("2024年有哪些镇的报告", True, 2),
         ("都有哪些乡镇", True, 5),
-        ("一共几个街道", True, 5),
+        ("一共几个街道", True, 0),  # the seeds are all 镇; it listed the five
+        ("湖北有哪些乡", True, 0),  # 保安镇 is a 镇
+        ("同心县的街道", True, 0),  # a kind alone, since stop 37 (it searched 街道)
         ("哪些镇做了普法", False, 5),
         ("王团镇有几个村", False, 1),
         ("王团镇", False, 1),
@@ -290,10 +292,19 @@ def test_a_short_year_in_a_follow_up_keeps_the_topic(seed_index):
 )
 def test_a_question_asking_which_reports_there_are(seed_index, question, listing, named):
     """Asking which reports or towns there are (in a place or year) is a listing, not a
-    search for passages holding 报告; asking what they did is a search."""
+    search for passages holding 报告; asking what they did is a search. A listing keeps to
+    the kind of township asked for (一共几个街道 counted every report)."""
     query = seed_index.parse(question)
     assert asks_for_reports(query) is listing
-    assert len(seed_index.reports_named(query)) == named
+    kinds = kinds_listed(query) if listing else ()
+    assert len(seed_index.reports_named(query, kinds)) == named
+
+
+def test_a_reply_asking_which_towns_there_are_is_a_new_question(seed_index):
+    """大冶市有几个镇 after a question about 法律明白人 searched 大冶市's 法律明白人."""
+    previous = seed_index.parse("峰灵镇法律明白人")
+    assert follow_up(previous, seed_index.parse("大冶市有几个镇")) is None
+    assert follow_up(previous, seed_index.parse("那大冶市呢")) == "大冶市 法律明白人"
 
 
 @pytest.mark.parametrize("best", [150, 2048])
