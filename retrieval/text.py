@@ -128,13 +128,18 @@ def normalize(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _s2t() -> opencc.OpenCC:
-    return opencc.OpenCC("s2t")
+def _s2tw() -> opencc.OpenCC:
+    return opencc.OpenCC("s2tw")
 
 
 def to_traditional(text: str) -> str:
-    """Simplified→Traditional for answers to users who wrote in Traditional script."""
-    return _s2t().convert(text)
+    """Simplified→Traditional for answers to users who wrote in Traditional script.
+
+    In the characters Traditional-script readers write (OpenCC's s2tw: 為, 群眾, 峰靈鎮),
+    as the real questions asked in Traditional (執法, 沒有) and the Traditional reports do
+    (潭灣鎮's 為), not OpenCC's own standard forms (s2t: 爲, 羣衆, 峯靈鎮), which neither
+    uses. Characters only: s2twp's vocabulary (信息 → 資訊) would change quoted passages."""
+    return _s2tw().convert(text)
 
 
 def _read_words(path: Path) -> list[str]:

@@ -16,6 +16,7 @@ from bot.render import (
     excerpt,
     help_html,
     html_to_text,
+    in_script,
     no_hits_html,
     source_line,
     towns_messages,
@@ -69,6 +70,15 @@ def test_answer_in_users_script(seed_index):
     trad = answer_html(result, [["执法记录仪"]], TRADITIONAL)
     assert "潭湾镇" in simp and "<b>执法记录仪</b>" in simp
     assert "潭灣鎮" in trad and "<b>執法記錄儀</b>" in trad and "相關內容" in trad
+
+
+def test_traditional_answers_use_the_characters_readers_write(seed_index):
+    """Answers in Traditional read 峰靈鎮為群眾…, as people write, not OpenCC's standard
+    forms (峯靈鎮爲羣衆…) that the first version showed."""
+    result = seed_index.search("峰灵镇为群众提供法律服务", top_k=1)
+    trad = answer_html(result, [["法律服务"]], TRADITIONAL)
+    assert "<b>峰靈鎮</b>" in trad and "峯" not in trad
+    assert in_script("峰灵镇为群众着力推进", TRADITIONAL) == "峰靈鎮為群眾著力推進"
 
 
 @pytest.mark.parametrize(
