@@ -73,7 +73,8 @@ def _render(service: SearchService, result: SearchResult, script: str, page: int
         index = service.index
         shorter = index.words_that_find(result.query)
         elsewhere = index.found_elsewhere(result.query)
-        return no_hits_html(result.query, index.corpus.reports, script, shorter, elsewhere)
+        near = [town for p in result.query.unknown_places for town in index.places.spelt_like(p)]
+        return no_hits_html(result.query, index.corpus.reports, script, shorter, elsewhere, near)
     return answer_html(
         result, [_highlights(service, result, hit) for hit in result.hits], script, page
     )

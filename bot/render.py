@@ -180,12 +180,14 @@ def no_hits_html(
     script: str,
     shorter: Sequence[tuple[str, int]] = (),
     elsewhere: Elsewhere | None = None,
+    spelt_like: Sequence[str] = (),
 ) -> str:
     """Say plainly that nothing was found, what the corpus holds, and what to try; or,
     when the message holds nothing to look up (谢谢, 你好, 在吗), how to ask. `shorter`:
     words of the question that find passages alone, with how many (`Index.words_that_find`),
     suggested before anything else; `elsewhere`: what the question finds without the years
-    or places it names, and in which towns (`Index.found_elsewhere`)."""
+    or places it names, and in which towns (`Index.found_elsewhere`); `spelt_like`: the
+    corpus's towns a place the corpus lacks may be a misspelling of (`Places.spelt_like`)."""
     if not (query.terms or query.names_place or query.years):
         return in_script(NOTHING_TO_LOOK_UP, script)
     elsewhere = elsewhere or Elsewhere()
@@ -202,6 +204,8 @@ def no_hits_html(
     lines = [f"没有找到与“{q}”相关的内容。"]
     if missing:
         lines.append(f"语料中没有{html.escape('、'.join(missing))}的报告。")
+    if spelt_like:
+        lines.append(f"是不是要问{html.escape('、'.join(spelt_like))}？")
     if years_missing:
         lines.append(f"语料中没有 {'、'.join(map(str, query.years))} 年的报告。")
     if elsewhere.years_there:

@@ -6,6 +6,7 @@ question's places here first."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from .gazetteer import (
     TOWN_ENDINGS,
     TOWN_KINDS,
+    TOWN_SUFFIXES,
     county_spellings,
     gazetteer,
     region_spellings,
@@ -71,6 +73,30 @@ class Places:
         starts = frozenset(spelling[:2] for spelling in (*by_town, *by_county))
         years_held = frozenset(years) - {0}
         return cls(by_town, by_county, years_held, starts, by_region, _shared(spelled))
+
+    @functools.cached_property
+    def _one_off(self) -> dict[str, tuple[str, ...]]:
+        """Each town's full name with one character of its stem blanked (峰?镇, ?灵镇) -> the
+        towns spelled so; made on the first misspelt name, not at start-up."""
+        variants: dict[str, list[str]] = {}
+        for name in dict.fromkeys(self.towns.values()):
+            ending = next((e for e in TOWN_SUFFIXES if name.endswith(e)), None)
+            if ending is not None:
+                for i in range(len(name) - len(ending)):
+                    variants.setdefault(f"{name[:i]}?{name[i + 1 :]}", []).append(name)
+        return {key: tuple(names) for key, names in variants.items()}
+
+    def spelt_like(self, name: str) -> tuple[str, ...]:
+        """The corpus's towns whose full name differs from `name` in one character of the
+        stem, the ending the same (峰岭镇 → 峰灵镇); () for none."""
+        ending = next((e for e in TOWN_SUFFIXES if name.endswith(e)), None)
+        if ending is None:
+            return ()
+        near = (
+            self._one_off.get(f"{name[:i]}?{name[i + 1 :]}", ())
+            for i in range(len(name) - len(ending))
+        )
+        return tuple(dict.fromkeys(town for towns in near for town in towns if town != name))
 
 
 def _by_spelling(
@@ -189,6 +215,34 @@ def unknown_places(text: str, pipeline: TextPipeline) -> list[str]:
         if len(name) > 2 and _cut_as_a_name(text, at, name, pipeline)
     ]
     return list(dict.fromkeys([*towns, *(name for _, name in gaz.counties_in(text))]))
+
+
+def misspelt_towns(text: str, places: Places, pipeline: TextPipeline) -> list[str]:
+    """Names in the question shaped as a township's (a stem of 2–4 Han characters and 镇,
+    乡 or 街道) that no township has, the gazetteer's or the corpus's, but that differ from
+    a corpus town's in one character of the stem: 峰岭镇 for 峰灵镇. Read as a place the
+    corpus has no report for, not as words to search all towns by (峰岭 found 69 passages
+    "possibly relevant" everywhere); the reply asks whether the corpus's town was meant.
+    Not a stem ending in the question's scaffolding (其他镇, 别的镇, 这个镇)."""
+    gaz = gazetteer()
+    found: list[str] = []
+    for suffix in TOWN_SUFFIXES:
+        for end in (m.end() for m in re.finditer(suffix, text)):
+            for size in range(len(suffix) + 4, len(suffix) + 1, -1):
+                at = end - size
+                name = text[at:end]
+                stem = name[: -len(suffix)]
+                if at < 0 or not _HAN_STEM.fullmatch(stem) or name in gaz.towns:
+                    continue
+                if any(stem[i:] in pipeline.question_words for i in range(len(stem) - 1)):
+                    break
+                if places.spelt_like(name) and _cut_as_a_name(text, at, name, pipeline):
+                    found.append(name)
+                    break
+    return list(dict.fromkeys(found))
+
+
+_HAN_STEM = re.compile("[\u3400-\u9fff]+")
 
 
 def _cut_as_a_name(text: str, at: int, name: str, pipeline: TextPipeline) -> bool:

@@ -15,7 +15,14 @@ from .gazetteer import (
     gazetteer,
 )
 from .models import Query
-from .places import Places, left_out, places_in, unknown_places, without_leaving_out
+from .places import (
+    Places,
+    left_out,
+    misspelt_towns,
+    places_in,
+    unknown_places,
+    without_leaving_out,
+)
 from .text import TextPipeline, normalize
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年)?(?!\d)")
@@ -307,7 +314,7 @@ def parse_question(
     asked = normalize(question)
     towns, counties, excluded, text = places_in(asked, places, pipeline)
     years, text = _years_in(text, places)
-    unknown = unknown_places(text, pipeline)
+    unknown = unknown_places(text, pipeline) + misspelt_towns(text, places, pipeline)
     for name in unknown:
         text = text.replace(name, " ")
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇

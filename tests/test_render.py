@@ -332,3 +332,24 @@ def test_excerpt_shows_where_the_questions_words_come_together():
     assert "坚持" not in out and out.startswith("…")
     single = excerpt("甲" * 300 + "普法" + "乙" * 300, ["普法"], limit=100)
     assert "<b>普法</b>" in single and len(html_to_text(single)) <= 104
+
+
+def test_a_misspelt_town_is_asked_about_not_searched_everywhere(seed_index):
+    """峰岭镇的普法 (one character off 峰灵镇) searched 峰岭 in every report and showed 69
+    passages as possibly relevant; now the corpus has no such town, and the reply asks
+    whether 峰灵镇 was meant. The question's scaffolding is never taken for a town."""
+    query = seed_index.parse("峰岭镇的普法")
+    assert query.unknown_places == ("峰岭镇",) and seed_index.search(query).hits == ()
+    near = seed_index.places.spelt_like("峰岭镇")
+    assert near == ("峰灵镇",)
+    message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED, (), None, near)
+    assert "语料中没有峰岭镇的报告。\n是不是要问峰灵镇？" in message
+    for asked in (
+        "其他镇怎么做普法",
+        "别的乡镇普法",
+        "我们这个镇的普法",
+        "送法下乡",
+        "了解下各镇普法",
+    ):
+        assert seed_index.parse(asked).unknown_places == (), asked
+    assert seed_index.parse("王团镇的普法").townships == ("王团镇",)  # the town itself
