@@ -212,16 +212,22 @@ def no_hits_html(
         places = html.escape("、".join(query.places))
         lines.append(f"语料中{places}只有 {years_named(elsewhere.years_there)}的报告。")
     lines.append(f"现有：{html.escape(corpus_summary(reports))}。")
+    lines.append(_what_to_try(query, shorter, elsewhere))
+    return in_script("\n".join(lines), script)
+
+
+def _what_to_try(query: Query, shorter: Sequence[tuple[str, int]], elsewhere: Elsewhere) -> str:
+    """A "not found" reply's last line: the question's words that find passages alone,
+    then what it finds without its places or years, else a plain suggestion."""
     if shorter:
         asks = "、".join(f"“{html.escape(word)}”（{n} 段）" for word, n in shorter)
-        lines.append(f"只问问题里的关键词能找到：{asks}，可以从这里开始。")
+        found = f"只问问题里的关键词能找到：{asks}，可以从这里开始。"
+        return f"{found}\n{_found_without(elsewhere)}" if elsewhere.total else found
     if elsewhere.total:
-        lines.append(_found_without(elsewhere))
-    elif not shorter and (query.names_place or query.years):
-        lines.append("可以去掉镇名或年份再问一次，看看其他乡镇的做法。")
-    elif not shorter:
-        lines.append("可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。")
-    return in_script("\n".join(lines), script)
+        return _found_without(elsewhere)
+    if query.names_place or query.years:
+        return "可以去掉镇名或年份再问一次，看看其他乡镇的做法。"
+    return "可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。"
 
 
 # what a "not found" reply says was dropped to find passages, and what to drop
