@@ -10,14 +10,13 @@ README, "Best sentence"; the figures in data/calibration/sentences.tsv.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Container, Iterable, Sequence
 
 import numpy as np
 
 from .relevance import ContentWord
-from .text import normalize, occurrences
+from .text import normalize
 
 # Sentences end at these marks (and at a merged point's line break); a comma does not end one
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
@@ -42,28 +41,32 @@ def sought(
 def best_coverage(text: str, words: Sequence[Sought], held_terms: Container[str]) -> float:
     """The largest share of the words' weight one sentence of `text` holds (credit as in
     `relevance`: the word or its parts, related words at their share, at most the word).
-    Only the terms the passage holds (`held_terms`, from the index) are looked for, each in
-    the whole text, its places mapped to sentences: a few searches a word, not one a word
-    and sentence."""
+    Only the terms the passage holds (`held_terms`, from the index) are looked for, each
+    form by substring in each sentence (a passage has a dozen sentences at most; 18 µs a
+    passage against 28 for finding every place of each form in the whole text and mapping
+    places to sentences, same coverage for the 3,175 passages the benchmark's questions
+    reorder at 100k)."""
     total = sum(weight for weight, _ in words)
     norm = normalize(text)
     if not total or not norm:
         return 0.0
-    ends = [m.start() for m in _SENTENCE_END.finditer(norm)]
-    held: dict[int, float] = {}
+    sentences = _SENTENCE_END.split(norm)
+    held = [0.0] * len(sentences)
     for weight, parts in words:
-        credit: dict[int, float] = {}
+        credit = None
         for term, forms, share in parts:
             if term not in held_terms:
                 continue
-            where = {
-                bisect.bisect_left(ends, at) for form in forms for at in occurrences(norm, form)
-            }
-            for sentence in where:
-                credit[sentence] = credit.get(sentence, 0.0) + share
-        for sentence, c in credit.items():
-            held[sentence] = held.get(sentence, 0.0) + weight * min(c, 1.0)
-    return max(held.values(), default=0.0) / total
+            credit = credit or [0.0] * len(sentences)
+            for k, sentence in enumerate(sentences):
+                for form in forms:  # a loop, not any(): a generator per sentence costs more
+                    if form in sentence:
+                        credit[k] += share
+                        break
+        for k, c in enumerate(credit or ()):
+            if c:
+                held[k] += weight * min(c, 1.0)
+    return max(held) / total
 
 
 def fused_order(coverage: Sequence[float], weight: float, k: int) -> np.ndarray:
