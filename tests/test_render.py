@@ -353,3 +353,22 @@ def test_a_misspelt_town_is_asked_about_not_searched_everywhere(seed_index):
     ):
         assert seed_index.parse(asked).unknown_places == (), asked
     assert seed_index.parse("王团镇的普法").townships == ("王团镇",)  # the town itself
+
+
+def test_what_is_not_taken_for_a_misspelt_town(seed_index):
+    """A name one character off a corpus town is read as a misspelling only where it
+    stands as a name: not inside a phrase (法律进镇村), not where many towns are as near
+    (a pattern of names, 清X镇), not before an everyday word's 镇 (中心镇, 全镇)."""
+    from retrieval.places import Places, misspelt_towns
+
+    pipeline = seed_index.pipeline
+
+    def misspelt(text: str, *towns: str) -> list[str]:
+        return misspelt_towns(text, Places.of(towns, [], [2024]), pipeline)
+
+    assert misspelt("律进镇的普法", "律近镇") == ["律进镇"]
+    assert misspelt("法律进镇村活动怎么搞", "律近镇") == []  # 律进 starts inside 法律
+    assert misspelt("清化镇的普法", "清溪镇") == ["清化镇"]
+    assert misspelt("清化镇的普法", "清溪镇", "清水镇", "清平镇", "清河镇") == []
+    assert misspelt("中心镇怎么建设", "中山镇") == []  # 中心: an everyday word
+    assert misspelt("为全镇群众服务", "万全镇") == []  # 全镇: a word of its own
