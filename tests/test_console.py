@@ -91,3 +91,21 @@ async def test_listings_keep_to_the_kind_of_township_asked_for(tmp_path):
     db = sqlite3.connect(tmp_path / "q.sqlite3")
     effective = [e for (e,) in db.execute("SELECT effective FROM questions")]
     assert effective[1:] == asked[1:]
+
+
+async def test_a_misspelt_town_is_answered_with_the_town_it_may_mean(tmp_path):
+    """峰岭镇 is one character off the seeds' 峰灵镇: the reply says the corpus has no
+    such town and asks whether 峰灵镇 was meant; replying with the town asks there."""
+    settings = Settings.from_env(
+        {
+            "CORPUS_DIR": str(SEEDS),
+            "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
+            "INDEX_CACHE_DIR": str(tmp_path / "cache"),
+        },
+        need_token=False,
+    )
+    stdout = io.StringIO()
+    await run_console(settings, io.StringIO("峰岭镇的普法\n峰灵镇\n/quit\n"), stdout)
+    out = stdout.getvalue()
+    assert "语料中没有峰岭镇的报告。\n是不是要问峰灵镇？" in out
+    assert "峰灵镇，找到" in out and "*普法*" in out
