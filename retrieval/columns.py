@@ -63,10 +63,15 @@ class FileBytes:
 
     def __getitem__(self, part: slice) -> np.ndarray:
         start, stop, _ = part.indices(self._size)
+        return np.frombuffer(self.read(start, stop), dtype=np.uint8)
+
+    def read(self, start: int, stop: int) -> bytes:
+        """Bytes start..stop-1 (within this file's bytes) as `bytes`: a passage's text
+        read so is decoded at once (3 µs against 5–10 through an array and a copy)."""
         data = os.pread(self._fd, max(0, stop - start), self._offset + start)
         if len(data) != max(0, stop - start):
             raise ValueError("passage text file is truncated")
-        return np.frombuffer(data, dtype=np.uint8)
+        return data
 
     def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
         return self[:]
@@ -169,6 +174,13 @@ class JoinedBytes:
 
 
 Bytes = np.ndarray | FileBytes | JoinedBytes
+
+
+def read_bytes(blob: Bytes, start: int, stop: int) -> bytes:
+    """Bytes start..stop-1 of a column, however it is held."""
+    if isinstance(blob, FileBytes):
+        return blob.read(start, stop)
+    return blob[start:stop].tobytes()
 
 
 class Strings(Sequence[str]):

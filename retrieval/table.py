@@ -12,7 +12,7 @@ from typing import overload
 
 import numpy as np
 
-from .columns import FileBytes, JoinedBytes, Spill, Strings, load_array, write_bytes
+from .columns import FileBytes, JoinedBytes, Spill, Strings, load_array, read_bytes, write_bytes
 from .meaning import AXES
 from .models import Passage
 
@@ -128,7 +128,7 @@ class PassageTable(Sequence[Passage]):
 
     def text(self, i: int) -> str:
         start = int(self.text_ends[i - 1]) if i else 0
-        return self.text_blob[start : int(self.text_ends[i])].tobytes().decode()
+        return read_bytes(self.text_blob, start, int(self.text_ends[i])).decode()
 
     def _passage(self, i: int) -> Passage:
         if i < 0:
