@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+from pathlib import Path
 
 from bot.console import run_console
 from bot.settings import Settings
@@ -11,7 +12,9 @@ from bot.settings import Settings
 from .conftest import SEEDS
 
 
-async def test_console_session(tmp_path):
+async def _console(tmp_path: Path, asked: list[str]) -> str:
+    """What the console prints for these lines, then /quit, over the seeds (the query log
+    at tmp_path/q.sqlite3)."""
     settings = Settings.from_env(
         {
             "CORPUS_DIR": str(SEEDS),
@@ -20,6 +23,12 @@ async def test_console_session(tmp_path):
         },
         need_token=False,
     )
+    stdout = io.StringIO()
+    await run_console(settings, io.StringIO("\n".join([*asked, "/quit", ""])), stdout)
+    return stdout.getvalue()
+
+
+async def test_console_session(tmp_path):
     asked = [
         "首违不罚 轻微免罚清单",
         "那王团镇呢？",
@@ -28,10 +37,7 @@ async def test_console_session(tmp_path):
         "普法节目放到村里春晚上演",
         "王团镇的执法记录仪",  # none in 王团镇's report: where else there is
     ]
-    stdin = io.StringIO("\n".join([*asked, "/towns", "/quit", ""]))
-    stdout = io.StringIO()
-    await run_console(settings, stdin, stdout)
-    out = stdout.getvalue()
+    out = await _console(tmp_path, [*asked, "/towns"])
     assert "已加载 5 份报告" in out
     assert "*峰灵镇* · 巫溪县 · 2025年报告" in out and "*首违不罚*" in out
     assert "没有找到与“今天天气怎么样”相关的内容" in out
@@ -50,18 +56,8 @@ async def test_console_session(tmp_path):
 async def test_places_left_out_in_a_listing_and_in_a_follow_up(tmp_path):
     """除了湖北，有哪些镇的报告 listed four reports under 语料中共有 (as if that were all);
     a reply to 除了峰灵镇…首违不罚, which only 峰灵镇 has, was taken for a new question."""
-    settings = Settings.from_env(
-        {
-            "CORPUS_DIR": str(SEEDS),
-            "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
-            "INDEX_CACHE_DIR": str(tmp_path / "cache"),
-        },
-        need_token=False,
-    )
     asked = ["除了湖北，有哪些镇的报告", "除了峰灵镇，别的镇怎么搞首违不罚", "那峰灵镇呢"]
-    stdout = io.StringIO()
-    await run_console(settings, io.StringIO("\n".join([*asked, "/quit", ""])), stdout)
-    out = stdout.getvalue()
+    out = await _console(tmp_path, asked)
     assert "除湖北省外共有 4 份报告" in out and "*保安镇*" not in out
     assert "不限乡镇能找到 1 段（峰灵镇）" in out
     assert "*首违不罚*" in out  # the reply asked about 峰灵镇's
@@ -74,18 +70,8 @@ async def test_listings_keep_to_the_kind_of_township_asked_for(tmp_path):
     """一共几个街道 listed all five seeds (every one a 镇); 大冶市有几个镇 after a question
     was taken for a follow-up and searched 大冶市 for that question's topic. (镇 is not a
     kind a listing keeps to: staff say it of any township.)"""
-    settings = Settings.from_env(
-        {
-            "CORPUS_DIR": str(SEEDS),
-            "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
-            "INDEX_CACHE_DIR": str(tmp_path / "cache"),
-        },
-        need_token=False,
-    )
     asked = ["峰灵镇法律明白人", "大冶市有几个镇", "一共几个街道"]
-    stdout = io.StringIO()
-    await run_console(settings, io.StringIO("\n".join([*asked, "/quit", ""])), stdout)
-    out = stdout.getvalue()
+    out = await _console(tmp_path, asked)
     assert "大冶市共有 1 份报告：" in out and "*保安镇* · 大冶市 · 2023年" in out
     assert "语料中没有街道的报告。" in out and "共有 5 份报告" not in out
     db = sqlite3.connect(tmp_path / "q.sqlite3")
@@ -96,16 +82,6 @@ async def test_listings_keep_to_the_kind_of_township_asked_for(tmp_path):
 async def test_a_misspelt_town_is_answered_with_the_town_it_may_mean(tmp_path):
     """峰岭镇 is one character off the seeds' 峰灵镇: the reply says the corpus has no
     such town and asks whether 峰灵镇 was meant; replying with the town asks there."""
-    settings = Settings.from_env(
-        {
-            "CORPUS_DIR": str(SEEDS),
-            "QUERY_LOG_PATH": str(tmp_path / "q.sqlite3"),
-            "INDEX_CACHE_DIR": str(tmp_path / "cache"),
-        },
-        need_token=False,
-    )
-    stdout = io.StringIO()
-    await run_console(settings, io.StringIO("峰岭镇的普法\n峰灵镇\n/quit\n"), stdout)
-    out = stdout.getvalue()
+    out = await _console(tmp_path, ["峰岭镇的普法", "峰灵镇"])
     assert "语料中没有峰岭镇的报告。\n是不是要问峰灵镇？" in out
     assert "峰灵镇，找到" in out and "*普法*" in out
