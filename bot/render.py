@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -296,16 +297,16 @@ def _report_line(r: Report, passage_counts: dict[str, int]) -> str:
 def towns_messages(
     reports: Sequence[Report], passage_counts: dict[str, int], where: str = ""
 ) -> list[str]:
-    """/towns: every report, or with many reports a summary by county; `/towns 县名` lists
-    the reports of the counties, towns or provinces (/towns 湖北) whose name contains it."""
+    """/towns: every report, or with many a summary by county or by province (`_listing`);
+    `/towns 县名` the same for the reports of the counties, towns or provinces (/towns 湖北)
+    whose name contains it."""
     if not reports:
         return ["语料中还没有报告。"]
     if where:
         chosen = [r for r in reports if any(where in (name or "") for name in _names_of(r))]
         if not chosen:
             return [f"没有找到“{html.escape(where)}”的报告。发送 /towns 查看全部县区。"]
-        head = f"“{html.escape(where)}”共有 {len(chosen)} 份报告："
-        return split_lines([head, *(_report_line(r, passage_counts) for r in chosen)])
+        return _listing(chosen, passage_counts, f"“{html.escape(where)}”")
     return _listing(reports, passage_counts, "语料中")
 
 
@@ -322,19 +323,31 @@ def reports_html(
 
 
 def _listing(reports: Sequence[Report], passage_counts: dict[str, int], where: str) -> list[str]:
-    """Every report, or with many a summary by county, under `where`共有 N 份报告."""
-    if len(reports) <= TOWNS_LISTED:
+    """Under `where`共有 N 份报告: every report when they are few or all of one county; else
+    a line per county when those are few or all of one province; else a line per province
+    (5,005 reports from 2,269 counties made 2,270 lines, a dozen messages, of /towns)."""
+    counties = Counter((r.province or "", r.county or "县区不详") for r in reports)
+    if len(reports) <= TOWNS_LISTED or len(counties) == 1:
         head = f"{where}共有 {len(reports)} 份报告："
         return split_lines([head, *(_report_line(r, passage_counts) for r in reports)])
-    by_county: dict[tuple[str, str], int] = {}
-    for r in reports:
-        key = (r.province or "", r.county or "县区不详")
-        by_county[key] = by_county.get(key, 0) + 1
-    lines = [f"{where}共有 {len(reports)} 份报告，来自 {len(by_county)} 个县区："]
-    for (province, county), n in sorted(by_county.items()):
-        where_ = f"{html.escape(county)}（{html.escape(province)}）" if province else county
-        lines.append(f"• {where_}：{n} 份")
-    lines.append("发送 /towns 县区名（例如 /towns 大冶）查看该县区的报告。")
+    provinces = Counter(province for province, _ in counties.elements())
+    if len(counties) <= TOWNS_LISTED or len(provinces) == 1:
+        lines = [f"{where}共有 {len(reports)} 份报告，来自 {len(counties)} 个县区："]
+        for (province, county), n in sorted(counties.items()):
+            named = f"{html.escape(county)}（{html.escape(province)}）" if province else county
+            lines.append(f"• {named}：{n} 份")
+        example = next((c for _, c in sorted(counties) if c != "县区不详"), "大冶")
+        lines.append(f"发送 /towns 县区名（例如 /towns {html.escape(example)}）查看该县区的报告。")
+        return split_lines(lines)
+    in_province = Counter(province for province, _ in counties)
+    lines = [
+        f"{where}共有 {len(reports)} 份报告，来自 {len(provinces)} 个省份、{len(counties)} 个县区："
+    ]
+    for province, n in sorted(provinces.items()):
+        held = f"，{in_province[province]} 个县区" if province else ""
+        lines.append(f"• {html.escape(province or '省份不详')}：{n} 份{held}")
+    example = next((p for p in sorted(provinces) if p), "湖北")
+    lines.append(f"发送 /towns 省份名（例如 /towns {html.escape(example)}）查看该省份的县区。")
     return split_lines(lines)
 
 

@@ -250,14 +250,42 @@ def test_towns_with_500_reports_summarises_by_county_in_whole_messages():
     assert all(
         r.township.strip("<>") not in "".join(listed) for r in reports if r.county != "第7县"
     )
-    assert sum(m.count("• ") for m in towns_messages(reports, counts, "湖北")) == 500
+    # a province's 500 reports: a line per county, not 500 lines over several messages
+    province = towns_messages(reports, counts, "湖北")
+    assert province[0].startswith("“湖北”共有 500 份报告，来自 60 个县区：")
+    assert sum(m.count("• ") for m in province) == 60
     assert towns_messages(reports, counts, "江西")[0].startswith("没有找到“江西”的报告")
-    everything = towns_messages(reports, counts, "县")  # every report: several messages
-    assert len(everything) > 1
-    for message in [*summary, *everything]:
+    for message in [*summary, *province, *listed]:
         assert len(message) <= MAX_MESSAGE
         assert message.count("<b>") == message.count("</b>")
-    assert sum(m.count("• ") for m in everything) == 500
+
+
+def test_towns_from_many_provinces_summarises_by_province():
+    """5,005 reports from 2,269 counties made /towns 2,270 lines (a dozen messages in a
+    group); with more counties than fit, a line per province, and /towns 省 per county."""
+    from bot.render import towns_messages
+    from retrieval import Report
+
+    provinces = ["湖北省", "江西省", "云南省", None]
+    reports = [
+        Report(
+            source=f"{n:04d}.txt",
+            title=None,
+            township=f"测试{n}镇",
+            township_simplified=f"测试{n}镇",
+            county=f"第{n % 120}县" if n % 7 else None,
+            province=provinces[n % 4],
+            year=2024,
+            published=None,
+        )
+        for n in range(2000)
+    ]
+    counts = {r.source: 12 for r in reports}
+    (summary,) = towns_messages(reports, counts)
+    assert summary.startswith("语料中共有 2000 份报告，来自 4 个省份、")
+    assert "• 湖北省：500 份，" in summary and "• 省份不详：500 份\n" in summary
+    assert summary.count("• ") == 4 and "/towns 云南省" in summary
+    assert towns_messages(reports, counts, "江西")[0].startswith("“江西”共有 500 份报告，来自")
 
 
 def test_a_county_level_report_is_cited_by_its_county_not_its_file_name(tmp_path):
