@@ -22,7 +22,7 @@ from bot.render import (
     towns_messages,
     years_named,
 )
-from retrieval import Elsewhere
+from retrieval import Elsewhere, Report
 
 from .conftest import ROOT, towns_index
 
@@ -224,23 +224,24 @@ def test_source_line_links_to_the_original_when_known(tmp_path):
     assert any("网址" in s.reason for s in loaded.skipped)
 
 
+def _town_report(n: int, county: str | None, province: str | None, township: str = "") -> Report:
+    """A 2024 report of town n (测试n镇) for the listings' tests."""
+    return Report(
+        source=f"{n:04d}.txt",
+        title=None,
+        township=township or f"测试{n}镇",
+        township_simplified=f"测试{n}镇",
+        county=county,
+        province=province,
+        year=2024,
+        published=None,
+    )
+
+
 def test_towns_with_500_reports_summarises_by_county_in_whole_messages():
     from bot.render import towns_messages
-    from retrieval import Report
 
-    reports = [
-        Report(
-            source=f"{n:03d}.txt",
-            title=None,
-            township=f"<测试{n}镇>",
-            township_simplified=f"测试{n}镇",
-            county=f"第{n % 60}县",
-            province="湖北省",
-            year=2024,
-            published=None,
-        )
-        for n in range(500)
-    ]
+    reports = [_town_report(n, f"第{n % 60}县", "湖北省", f"<测试{n}镇>") for n in range(500)]
     counts = {r.source: 12 for r in reports}
     summary = towns_messages(reports, counts)
     assert "500 份报告" in summary[0] and "60 个县区" in summary[0]
@@ -264,21 +265,10 @@ def test_towns_from_many_provinces_summarises_by_province():
     """5,005 reports from 2,269 counties made /towns 2,270 lines (a dozen messages in a
     group); with more counties than fit, a line per province, and /towns 省 per county."""
     from bot.render import towns_messages
-    from retrieval import Report
 
     provinces = ["湖北省", "江西省", "云南省", None]
     reports = [
-        Report(
-            source=f"{n:04d}.txt",
-            title=None,
-            township=f"测试{n}镇",
-            township_simplified=f"测试{n}镇",
-            county=f"第{n % 120}县" if n % 7 else None,
-            province=provinces[n % 4],
-            year=2024,
-            published=None,
-        )
-        for n in range(2000)
+        _town_report(n, f"第{n % 120}县" if n % 7 else None, provinces[n % 4]) for n in range(2000)
     ]
     counts = {r.source: 12 for r in reports}
     (summary,) = towns_messages(reports, counts)
