@@ -182,6 +182,10 @@ class Gazetteer:
             return before in ("市", "州", "盟")
         return True
 
+    def has_place(self, name: str) -> bool:
+        """Whether a name is a township's, a county's, a prefecture's or a province's."""
+        return name in self.towns or name in self.counties or self.names_region(name)
+
     def names_region(self, word: str) -> bool:
         """Whether a word is a prefecture's or province's name (黄石, 湖北省, 湖北)."""
         return word in self.prefectures or word in self.provinces

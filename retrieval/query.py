@@ -18,7 +18,7 @@ from .models import Query
 from .places import (
     Places,
     left_out,
-    misspelt_towns,
+    misspelt_places,
     places_in,
     unknown_places,
     without_leaving_out,
@@ -314,7 +314,7 @@ def parse_question(
     asked = normalize(question)
     towns, counties, excluded, text = places_in(asked, places, pipeline)
     years, text = _years_in(text, places)
-    unknown = unknown_places(text, pipeline) + misspelt_towns(text, places, pipeline)
+    unknown = unknown_places(text, pipeline) + misspelt_places(text, places, pipeline)
     for name in unknown:
         text = text.replace(name, " ")
     text = _framing(pipeline).sub(" ", text)  # before the cut, or 兄弟乡镇 leaves 乡镇

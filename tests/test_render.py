@@ -377,12 +377,12 @@ def test_what_is_not_taken_for_a_misspelt_town(seed_index):
     """A name one character off a corpus town is read as a misspelling only where it
     stands as a name: not inside a phrase (法律进镇村), not where many towns are as near
     (a pattern of names, 清X镇), not before an everyday word's 镇 (中心镇, 全镇)."""
-    from retrieval.places import Places, misspelt_towns
+    from retrieval.places import Places, misspelt_places
 
     pipeline = seed_index.pipeline
 
     def misspelt(text: str, *towns: str) -> list[str]:
-        return misspelt_towns(text, Places.of(towns, [], [2024]), pipeline)
+        return misspelt_places(text, Places.of(towns, [], [2024]), pipeline)
 
     assert misspelt("律进镇的普法", "律近镇") == ["律进镇"]
     assert misspelt("法律进镇村活动怎么搞", "律近镇") == []  # 律进 starts inside 法律
@@ -390,3 +390,16 @@ def test_what_is_not_taken_for_a_misspelt_town(seed_index):
     assert misspelt("清化镇的普法", "清溪镇", "清水镇", "清平镇", "清河镇") == []
     assert misspelt("中心镇怎么建设", "中山镇") == []  # 中心: an everyday word
     assert misspelt("为全镇群众服务", "万全镇") == []  # 全镇: a word of its own
+
+
+def test_a_misspelt_county_is_asked_about(seed_index):
+    """巫西县的普法 searched 巫西 and 西县 in every report; 巫溪县 is the seeds' county. Not
+    a district's or city's ending (经开区, a development zone, is one off 南开区)."""
+    from retrieval.places import Places, misspelt_places
+
+    query = seed_index.parse("巫西县的普法")
+    assert query.unknown_places == ("巫西县",) and seed_index.search(query).hits == ()
+    assert seed_index.places.spelt_like("巫西县") == ("巫溪县",)
+    places = Places.of(["王团镇"], ["南开区", "大冶市", "巫溪县"], [2024])
+    for asked in ("经开区普法", "大治市的法律顾问", "全县普法", "贫困县的普法"):
+        assert misspelt_places(asked, places, seed_index.pipeline) == [], asked
