@@ -25,6 +25,13 @@ from .gazetteer import (
 from .segment import RARE_NAME_COUNT
 from .text import TextPipeline, normalize, occurrences
 
+# Misspelt places (`misspelt_places`): the endings of the names read, townships' then
+# counties' — not 区 or 市, which end as many other names (经开区, 自贸区; 塘田市, a town's
+# short name in benchmark text, one off 和田市), so a misspelt district or city is answered as
+# before; and how many corpus places one character off a name still make it a slip.
+PLACE_ENDINGS = (*TOWN_ENDINGS, "县", "旗")
+MISSPELT_NEIGHBOURS = 3
+_HAN_STEM = re.compile("[\u3400-\u9fff]+")
 _LEAVING_OUT = "除了|除去|除开|不包括|不含|不算|不要|不看|排除"
 _LEFT_OUT_AFTER = "以外|之外|除外"  # 峰灵镇以外的镇
 _IN_CLAUSE = "[^，。,.!?！？；;]"
@@ -244,7 +251,7 @@ def misspelt_places(text: str, places: Places, pipeline: TextPipeline) -> list[s
     found: list[str] = []
     for suffix in PLACE_ENDINGS:
         for end in (m.end() for m in re.finditer(suffix, text)):
-            ending = text[end - len(suffix) - 1 : end]  # 全镇, 城镇, 各镇
+            ending = text[max(end - len(suffix) - 1, 0) : end]  # 全镇, 城镇, 各镇
             if ending in pipeline.question_words or pipeline.in_dictionary(ending):
                 continue
             for size in range(len(suffix) + 4, len(suffix) + 1, -1):
@@ -257,7 +264,7 @@ def misspelt_places(text: str, places: Places, pipeline: TextPipeline) -> list[s
 def _misspelt(
     text: str, at: int, end: int, places: Places, pipeline: TextPipeline, gaz: Gazetteer
 ) -> str | None:
-    """text[at:end] when it is a misspelt corpus town there (`misspelt_towns`), else None."""
+    """text[at:end] when it is a misspelt corpus place there (`misspelt_places`), else None."""
     name = text[max(at, 0) : end]
     stem = name[: -len(next(e for e in PLACE_ENDINGS if name.endswith(e)))]
     if at < 0 or not _HAN_STEM.fullmatch(stem) or gaz.has_place(name):
@@ -272,14 +279,6 @@ def _misspelt(
     if at not in _edges(text, pipeline):
         return None  # 法律进镇村, 成立由镇…, 部署和镇党委: the stem starts inside a word
     return name if _cut_as_a_name(text, at, name, pipeline) else None
-
-
-MISSPELT_NEIGHBOURS = 3
-# The endings of the names `misspelt_places` reads: townships', then counties' — not 区 or
-# 市, which end as many other names (经开区, 自贸区; 塘田市, a town's short name in
-# benchmark text, one off 和田市): a misspelt district or city is answered as before
-PLACE_ENDINGS = (*TOWN_ENDINGS, "县", "旗")
-_HAN_STEM = re.compile("[\u3400-\u9fff]+")
 
 
 def _cut_as_a_name(text: str, at: int, name: str, pipeline: TextPipeline) -> bool:
