@@ -188,7 +188,7 @@ def no_hits_html(
     words of the question that find passages alone, with how many (`Index.words_that_find`),
     suggested before anything else; `elsewhere`: what the question finds without the years
     or places it names, and in which towns (`Index.found_elsewhere`); `spelt_like`: the
-    corpus's towns a place the corpus lacks may be a misspelling of (`Places.spelt_like`)."""
+    corpus's towns or counties a place it lacks may be a misspelling of (`Places.spelt_like`)."""
     if not (query.terms or query.names_place or query.years):
         return in_script(NOTHING_TO_LOOK_UP, script)
     elsewhere = elsewhere or Elsewhere()

@@ -175,8 +175,8 @@ class Index:
 
     def reports_named(self, query: Query, kinds: tuple[str, ...] = ()) -> list[int]:
         """The reports in the places and years a question names (every report when it
-        names none), of one of `kinds` of township when given: what 湖北有哪些镇 (kinds
-        镇) or 2024年有哪些报告 lists."""
+        names none), of one of `kinds` of township when given: what 湖北有哪些镇, 一共几个
+        街道 (kinds 街道) or 2024年有哪些报告 lists."""
         allowed = self._allowed_reports(query)
         years = set(query.years)
         return [
