@@ -19,6 +19,7 @@ from .gazetteer import (
     county_spellings,
     gazetteer,
     region_spellings,
+    short_name,
     street_form,
     town_spellings,
 )
@@ -89,24 +90,25 @@ class Places:
         start-up."""
         variants: dict[str, list[str]] = {}
         for name in dict.fromkeys([*self.towns.values(), *self.counties.values()]):
-            ending = next((e for e in PLACE_ENDINGS if name.endswith(e)), None)
-            if ending is not None:
-                for i in range(len(name) - len(ending)):
-                    variants.setdefault(f"{name[:i]}?{name[i + 1 :]}", []).append(name)
+            for key in _blanked(name):
+                variants.setdefault(key, []).append(name)
         return {key: tuple(names) for key, names in variants.items()}
 
     def spelt_like(self, name: str) -> tuple[str, ...]:
         """The corpus's towns or counties whose full name differs from `name` in one
         character of the stem, the ending the same (峰岭镇 → 峰灵镇, 巫西县 → 巫溪县); ()
         for none."""
-        ending = next((e for e in PLACE_ENDINGS if name.endswith(e)), None)
-        if ending is None:
-            return ()
-        near = (
-            self._one_off.get(f"{name[:i]}?{name[i + 1 :]}", ())
-            for i in range(len(name) - len(ending))
-        )
+        near = (self._one_off.get(key, ()) for key in _blanked(name))
         return tuple(dict.fromkeys(place for some in near for place in some if place != name))
+
+
+def _blanked(name: str) -> list[str]:
+    """A place's name with each character of its stem in turn blanked (峰?镇, ?灵镇); none
+    for a name without one of `PLACE_ENDINGS`."""
+    stem = short_name(name, PLACE_ENDINGS)
+    if stem == name:
+        return []
+    return [f"{name[:i]}?{name[i + 1 :]}" for i in range(len(stem))]
 
 
 def _by_spelling(
@@ -266,7 +268,7 @@ def _misspelt(
 ) -> str | None:
     """text[at:end] when it is a misspelt corpus place there (`misspelt_places`), else None."""
     name = text[max(at, 0) : end]
-    stem = name[: -len(next(e for e in PLACE_ENDINGS if name.endswith(e)))]
+    stem = short_name(name, PLACE_ENDINGS)
     if at < 0 or not _HAN_STEM.fullmatch(stem) or gaz.has_place(name):
         return None
     tails = [stem[i:] for i in range(len(stem) - 1)]
@@ -288,7 +290,7 @@ def _cut_as_a_name(text: str, at: int, name: str, pipeline: TextPipeline) -> boo
     各镇, 村镇… named 下各镇, a place no report has, and found nothing; 友邻|乡镇 named
     友邻乡). jieba's cut of a name is no guide otherwise (江油|关镇, 热|柯|依达乡 are names)."""
     end_of = at + len(name)
-    stem_end = end_of - len(next((e for e in PLACE_ENDINGS if name.endswith(e)), ""))
+    stem_end = at + len(short_name(name, PLACE_ENDINGS))
     start = 0
     for word in pipeline.segmenter.cuts(text):
         end = start + len(word)

@@ -356,7 +356,7 @@ def asks_for_reports(query: Query) -> bool:
     words that count (`_REPORT_WORDS`), and names 报告 or asks which towns (`_WHICH_TOWNS`;
     in the words as asked: the topic has lost 哪些乡镇 as framing); or its only content
     words are kinds of towns (杭州的街道: which of 杭州's reports are sub-districts')."""
-    heads = {group[-1][0] for group in query.groups}
+    heads = _heads(query)
     if not heads <= _REPORT_WORDS:
         return False
     if heads and heads <= TOWN_KINDS:
@@ -372,9 +372,14 @@ _LISTED_KINDS = ("街道", "乡", "苏木")
 def kinds_listed(query: Query) -> tuple[str, ...]:
     """The kinds of township a question asking for reports names, which the listing keeps
     to (一共几个街道, 杭州的街道, 湖北有哪些乡); () for every kind."""
-    named = {group[-1][0] for group in query.groups}
+    named = _heads(query)
     named.update(m.group(1) for m in _WHICH_TOWNS.finditer(normalize(query.text)))
     return tuple(kind for kind in _LISTED_KINDS if kind in named)
+
+
+def _heads(query: Query) -> set[str]:
+    """The question's content words (each group's whole word), without their sub-words."""
+    return {group[-1][0] for group in query.groups}
 
 
 def follow_up(previous: Query, reply: Query) -> str | None:
