@@ -170,9 +170,11 @@ def years_named(years: Sequence[int]) -> str:
 
 def where_named(query: Query) -> str:
     """The places and years a question names, and those it leaves out: 湖北省2024年,
-    除峰灵镇外, 2022—2024年."""
+    除峰灵镇外, 2022—2024年; several places larger first, one from the next by 、
+    (大冶市、保安镇2023年: run together they read 保安镇大冶市, 峰灵镇王团镇)."""
     left_out = f"除{'、'.join(query.excluded)}外" if query.excluded else ""
-    return "".join([left_out, *query.places, years_named(query.years)])
+    places = (*query.regions, *query.counties, *query.townships, *query.unknown_places)
+    return left_out + "、".join(places) + years_named(query.years)
 
 
 def no_hits_html(

@@ -59,11 +59,15 @@ class Report(Metadata):
 
     @property
     def county_shown(self) -> str:
-        """What stands beside the name: the county, 县区本级 for a county's own report."""
+        """What stands beside the name: the county, 县区本级 for a county's own report;
+        without a county, the province when known (辽宁省（县区不详）: a town whose county
+        the text leaves open is at least placed)."""
         if self.township_unnamed:
             return "报告未写镇名"
         if self.county and not self.township:
             return "县区本级"
+        if not self.county and self.province:
+            return f"{self.province}（县区不详）"
         return self.county or "县区不详"
 
 

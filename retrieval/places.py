@@ -150,7 +150,7 @@ def _spellings_in(
         for n in range(2, min(longest, len(text) - i) + 1)
         if text[i : i + n] in spellings
     }
-    return sorted(found, key=len, reverse=True)
+    return sorted(found, key=lambda name: (-len(name), text.find(name)))
 
 
 def _names_place(
@@ -328,12 +328,13 @@ def _another_place(text: str, spelling: str, name: str, places: Places, town: bo
 def places_in(
     text: str, places: Places, pipeline: TextPipeline
 ) -> tuple[list[str], list[str], list[str], str]:
-    """Known towns and counties the question names, those it leaves out (除了峰灵镇), and
-    the text without them."""
+    """Known towns and counties the question names, those it leaves out (除了峰灵镇), each
+    in the order the question names them, and the text without them."""
     towns: list[str] = []
     counties: list[str] = []
     excluded: list[str] = []
     asked = text  # the phrase around a name, before any other name is taken out
+    where: dict[str, int] = {}  # where in the question each place is first named
     for spellings, named in ((places.towns, towns), (places.counties, counties)):
         for spelling in _spellings_in(text, spellings, places.starts):
             name = spellings[spelling]
@@ -345,10 +346,12 @@ def places_in(
             for each in places.shared.get(spelling, (name,)) if named is towns else (name,):
                 if each not in named and each not in excluded:  # as its first spelling says
                     into.append(each)
+                    where[each] = asked.find(spelling)
             text = text.replace(spelling, " ")
     if excluded:  # 除了, 以外 said what to leave out; 不要 and 不算 are no topic
         text = without_leaving_out(text)
-    return towns, counties, excluded, text
+    in_order = functools.partial(sorted, key=where.__getitem__)
+    return in_order(towns), in_order(counties), in_order(excluded), text
 
 
 def without_leaving_out(text: str) -> str:

@@ -86,12 +86,15 @@ def test_traditional_answers_use_the_characters_readers_write(seed_index):
     [
         ("除了我们安稳，其他镇普法咋弄的", "除安稳镇外，"),
         ("大冶下面的镇怎么宪法宣传", "大冶市，"),
+        ("大冶市保安镇2023年法治建设存在的问题", "大冶市、保安镇2023年，"),
+        ("峰灵镇和王团镇的普法", "峰灵镇、王团镇，"),
         ("普法", ""),
     ],
 )
 def test_an_answer_says_how_it_read_the_places(seed_index, question, read_as):
     """The header says which places and years the answer is limited to or leaves out, so a
-    place read wrongly (or missed) shows at once; a question naming none says nothing."""
+    place read wrongly (or missed) shows at once; a question naming none says nothing.
+    Several places are told apart, larger first (it said 保安镇大冶市, 峰灵镇王团镇)."""
     result = seed_index.search(question)
     forms = [[]] * len(result.hits)
     assert answer_html(result, forms, SIMPLIFIED).startswith(f"{read_as}找到 ")
@@ -293,6 +296,16 @@ def test_a_county_level_report_is_cited_by_its_county_not_its_file_name(tmp_path
     assert line.startswith("<b>静海区</b> · 县区本级 · 2023年报告") and "fresh_18" not in line
     assert "静海区（2023）" in corpus_summary([report])
     assert "<b>静海区</b> · 县区本级" in towns_messages([report], {report.source: 2})[0]
+
+
+def test_a_town_whose_county_is_unknown_is_placed_by_its_province():
+    """A report whose county the text leaves open but whose province is known is cited
+    with the province (中长街道 · 辽宁省（县区不详）), in answers and in listings."""
+    placed = _town_report(1, None, "辽宁省", "中长街道")
+    assert "<b>中长街道</b> · 辽宁省（县区不详） · 2024年报告" in source_line(placed, "")
+    assert "辽宁省（县区不详）" in towns_messages([placed], {placed.source: 3})[0]
+    nowhere = _town_report(2, None, None, "鼓楼街道")
+    assert "<b>鼓楼街道</b> · 县区不详 · 2024年报告" in source_line(nowhere, "")
 
 
 def test_a_report_shown_for_a_county_it_may_be_in_says_so(tmp_path):
