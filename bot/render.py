@@ -10,6 +10,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -33,6 +34,8 @@ PAGE_SIZE = 3
 MAX_MESSAGE = 4096
 TRADITIONAL = "traditional"
 SIMPLIFIED = "simplified"
+# The query log keeps UTC; staff read Beijing time (all of China keeps it, with no summer time)
+BEIJING = timezone(timedelta(hours=8))
 
 
 def in_script(text: str, script: str) -> str:
@@ -432,6 +435,13 @@ def reload_html(summary: ReloadSummary) -> str:
     return "\n".join(lines)[:MAX_MESSAGE]
 
 
+def _beijing_time(logged: str) -> str:
+    """A query-log time (ISO 8601, UTC) as staff read it: 2026-12-02 09:20 北京时间."""
+    at = datetime.fromisoformat(logged)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return f"{at.astimezone(BEIJING):%Y-%m-%d %H:%M} 北京时间"
+
+
 def stats_html(stats: Stats, days: int = 7) -> str:
     lines = [f"<b>最近 {days} 天共 {stats.total} 个提问</b>"]
     if stats.log_down:
@@ -447,8 +457,6 @@ def stats_html(stats: Stats, days: int = 7) -> str:
         ]
     if stats.no_hits:
         lines.append("\n<b>最近没有找到答案的问题</b>")
-        lines += [
-            f"• {html.escape(q[:60])}（{ts[:16].replace('T', ' ')} UTC）" for q, ts in stats.no_hits
-        ]
+        lines += [f"• {html.escape(q[:60])}（{_beijing_time(ts)}）" for q, ts in stats.no_hits]
     lines.append(f"\n反馈：👍 {stats.up}  👎 {stats.down}")
     return "\n".join(lines)[:MAX_MESSAGE]

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from bot.querylog import Stats
 from bot.render import (
     COMMANDS,
     MAX_MESSAGE,
@@ -19,6 +20,7 @@ from bot.render import (
     in_script,
     no_hits_html,
     source_line,
+    stats_html,
     towns_messages,
     years_named,
 )
@@ -416,3 +418,16 @@ def test_a_misspelt_county_is_asked_about(seed_index):
     places = Places.of(["王团镇"], ["南开区", "大冶市", "巫溪县"], [2024])
     for asked in ("经开区普法", "大治市的法律顾问", "全县普法", "贫困县的普法"):
         assert misspelt_places(asked, places, seed_index.pipeline) == [], asked
+
+
+def test_stats_show_times_in_beijing_time():
+    """/stats lists unanswered questions with the time staff keep (UTC+8), not the log's
+    UTC: a question asked at 01:20 UTC was asked at 09:20 in China, and one logged at
+    20:30 UTC on the 1st was asked on the 2nd."""
+    stats = Stats(
+        no_hits=[("明天下雨吗", "2026-12-02T01:20:05+00:00"), ("护照", "2026-12-01T20:30:00")],
+        total=2,
+    )
+    message = stats_html(stats)
+    assert "明天下雨吗（2026-12-02 09:20 北京时间）" in message
+    assert "护照（2026-12-02 04:30 北京时间）" in message and "UTC" not in message
