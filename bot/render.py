@@ -233,7 +233,13 @@ def _what_to_try(query: Query, shorter: Sequence[tuple[str, int]], elsewhere: El
         return _found_without(elsewhere)
     if query.names_place or query.years:
         return "可以去掉镇名或年份再问一次，看看其他乡镇的做法。"
+    if _LATIN.search(query.text) and not _HAN.search(query.text):  # how do towns do …
+        return "报告都是中文的，请用中文提问，例如“法律顾问”“行政处罚”“人民调解”。"
     return "可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。"
+
+
+_LATIN = re.compile("[A-Za-z]{2,}")
+_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 # what a "not found" reply says was dropped to find passages, and what to drop

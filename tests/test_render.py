@@ -102,6 +102,19 @@ def test_an_answer_says_how_it_read_the_places(seed_index, question, read_as):
     assert answer_html(result, forms, SIMPLIFIED).startswith(f"{read_as}找到 ")
 
 
+def test_a_question_in_english_is_asked_in_chinese(seed_index):
+    """The reports are Chinese: a question without a Chinese character that finds nothing
+    is asked to be put in Chinese, not to be put another way."""
+    query = seed_index.parse("how do towns do legal education")
+    assert not seed_index.search(query).hits
+    message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED)
+    assert "请用中文提问" in message and "换个说法" not in message
+    chinese = no_hits_html(
+        seed_index.parse("糖醋排骨怎么做"), seed_index.corpus.reports, SIMPLIFIED
+    )
+    assert "换个说法" in chinese and "请用中文提问" not in chinese
+
+
 def test_no_hits_message_escapes_and_suggests(seed_index):
     query = seed_index.parse("<b>城关镇</b>的法律顾问")
     message = no_hits_html(query, seed_index.corpus.reports, SIMPLIFIED)
