@@ -22,7 +22,8 @@ import numpy as np
 from .memo import derived
 from .paths import GAZETTEER
 
-TOWN_SUFFIXES = ("街道", "镇", "乡", "苏木")
+SUB_DISTRICT = "街道"
+TOWN_SUFFIXES = (SUB_DISTRICT, "镇", "乡", "苏木")
 # The word for townships in general: after 其他, 别的, 有没有 it means "any town". (街道
 # is not: a question that says 街道 wants sub-districts, see query._framing.)
 ANY_TOWN = "乡镇"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from . import related
 from .gazetteer import (
     ANY_TOWN,
+    SUB_DISTRICT,
     TOWN_KINDS,
     TOWN_SUFFIXES,
     gazetteer,
@@ -250,7 +251,9 @@ def _framing(pipeline: TextPipeline) -> re.Pattern[str]:
     scaffolding that jieba cuts in pieces (兄弟乡镇 is 兄弟 | 乡镇, 会不会 is 会 | 不会).
     Cut, 乡镇 stayed behind as a content word:
     兄弟乡镇普法 found 4 passages where 普法 finds 42. 街道 after scaffolding stays: 别的街道
-    asks for sub-districts (dropped, two real questions' answers fell a place)."""
+    asks for sub-districts (dropped, two real questions' answers fell a place); so does
+    哪个街道, and 各街道, whose 各 jieba keeps in one word with 街道 (since stop 38; both
+    were scaffolding words dropped whole, and 哪个街道统计过… was answered from 镇s)."""
     words = sorted(pipeline.question_words, key=lambda w: (-len(w), w))
     split = [w for w in words if len(pipeline.segmenter.words(w)) > 1]
     which = [w for w in words if w not in _ASKING_ONLY]
@@ -258,7 +261,8 @@ def _framing(pipeline: TextPipeline) -> re.Pattern[str]:
     # a county's towns (彭水的乡镇, 大冶下面的镇): the county's name was taken out before,
     # leaving a space
     placed = f"(?<= )(?:(?:下面|下辖|辖区内?|境内|所有)的?(?:{ANY_TOWN}|镇|乡)|的?{ANY_TOWN})"
-    return re.compile("|".join([framed, placed, *map(re.escape, split)]))
+    each = f"各(?={SUB_DISTRICT})"
+    return re.compile("|".join([framed, placed, each, *map(re.escape, split)]))
 
 
 def _regions_in(

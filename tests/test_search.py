@@ -226,6 +226,26 @@ def test_a_question_saying_jiedao_ranks_sub_districts_first(tmp_path, monkeypatc
     assert _towns(index.search(asked))[0] == "青山镇"
 
 
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "法律顾问参加重大事项讨论吗，哪个街道有",
+        "各街道的法律顾问参加重大事项讨论吗",
+        "别的街道的法律顾问参加重大事项讨论吗",
+    ],
+)
+def test_which_or_each_jiedao_asks_for_sub_districts(tmp_path, asked):
+    """哪个街道 and 各街道 ask for sub-districts as 别的街道 does: they were scaffolding
+    words dropped whole (jieba keeps 各街道 in one word), and a town's answer came first."""
+    bodies = {
+        "青山镇": "法律顾问参与重大事项讨论。法律顾问参与重大事项讨论,全年参与讨论16次。",
+        "金普新区中长街道": "法律顾问参与重大事项,全年12次。",
+    }
+    index = towns_index(tmp_path / "corpus", bodies, _REPORT)
+    assert "街道" in index.parse(asked).terms
+    assert _towns(index.search(asked)) == ["中长街道", "青山镇"]
+
+
 def test_a_sumu_is_named_by_its_short_name_like_a_town(tmp_path):
     """苏木 is a township in Inner Mongolia: 巴彦塔拉 names 巴彦塔拉苏木 as 王团 names 王团镇."""
     bodies = dict.fromkeys(("巴彦塔拉苏木", "青山镇"), "开展普法宣传进牧区活动。")
