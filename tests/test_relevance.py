@@ -705,6 +705,25 @@ def test_a_year_a_report_plans_for_is_answered_with_its_own_year(seed_index):
 
 
 @pytest.mark.parametrize(
+    ("question", "town", "heading"),
+    [
+        ("2025年潭湾镇工作打算", "潭湾镇", "2025年法治政府建设工作规划"),
+        ("峰灵镇的工作规划", "峰灵镇", "下一步工作打算"),
+        ("安稳镇的工作计划", "安稳镇", "工作思路目标举措"),
+    ],
+)
+def test_a_plan_is_found_by_any_of_the_names_reports_give_it(seed_index, question, town, heading):
+    """Reports head their plan 工作打算, 工作规划, 工作计划, 工作思路 or (the template's)
+    主要安排; staff ask by any of them (data/synonyms.txt). 2025年潭湾镇工作打算 found nothing:
+    潭湾镇's plan is its 2025年…工作规划; 峰灵镇的工作规划 showed three passages naming other
+    plans (“八五”普法规划, 年度工作计划), none of its 下一步工作打算."""
+    page = seed_index.search(question).hits[:3]  # the first page a user sees
+    assert page, question
+    assert {hit.report.township_simplified for hit in page} == {town}
+    assert any(heading in to_simplified(hit.passage.section) for hit in page)
+
+
+@pytest.mark.parametrize(
     ("question", "years"),
     [
         ("2022到2024年的普法", (2022, 2023, 2024)),
