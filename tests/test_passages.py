@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 
 from retrieval import load_corpus, parse_report
-from retrieval.passages import MAX_CHARS, MIN_CHARS
+from retrieval.passages import MAX_CHARS, MIN_CHARS, plans_ahead
 
 from .conftest import SEEDS
 
@@ -105,3 +105,21 @@ def test_merged_points_keep_the_headings_that_stood_above_them():
     assert "\n(三)履行第一责任人职责\n党政主要负责人带头学法。" in merged.text
     shortfalls = next(p for p in passages if "法治人才短缺" in p.text)
     assert shortfalls.text.count("(二)法治人才短缺") == 1
+
+
+def test_a_plan_is_told_by_its_top_heading():
+    """A top-level heading of the coming year's plan, in either script, and what lies under
+    it; not a heading of the year's work that says 规划 or 计划, nor a point under it."""
+    for plan in (
+        "六、下一步工作打算 › (一)持续提升依法行政水平",
+        "四、2025年法治政府建設工作規劃",
+        "五、2024年度推进法治政府建设的主要安排",
+        "四、2022年及“十四五”期间推进法治政府建设的工作思路目标举措",
+    ):
+        assert plans_ahead(plan), plan
+    for work in (
+        "一、坚持规划引领",
+        "一是制定年度工作计划",
+        "一、主要举措 › 一是制定下一步工作计划",
+    ):
+        assert not plans_ahead(work), work

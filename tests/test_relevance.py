@@ -704,6 +704,19 @@ def test_a_year_a_report_plans_for_is_answered_with_its_own_year(seed_index):
     assert "2025" in hit.passage.section
 
 
+def test_a_plan_naming_no_year_answers_for_the_year_after_its_report(seed_index):
+    """峰灵镇's 2025 report ends with 六、下一步工作打算, its plan for 2026: 2026年峰灵镇的普法
+    and 2026年各镇有什么打算 found nothing (no report covers 2026). They find that plan,
+    cited with the report's own year, and nothing else of the report; 2027 finds nothing."""
+    for question in ("2026年峰灵镇的普法", "2026年各镇有什么打算"):
+        hits = seed_index.search(question).hits
+        assert hits, question
+        for hit in hits:
+            assert (hit.report.township_simplified, hit.report.year) == ("峰灵镇", 2025)
+            assert hit.passage.section.startswith("六、下一步工作打算")
+    assert not seed_index.search("2027年峰灵镇的普法").hits
+
+
 @pytest.mark.parametrize(
     ("question", "town", "heading"),
     [
