@@ -23,7 +23,7 @@ _CN = "一二三四五六七八九十"
 # What heads a report's plan for the coming year (六、下一步工作打算, 四、2025年…工作规划,
 # 五、2024年度…的主要安排, 今后工作思路), not its year's work (一、坚持规划引领, 一是制定
 # 年度计划): stricter than `metadata`'s words for headings that do not give the report's year.
-_PLAN_HEADING = re.compile(  # either script, unconverted (most of the time it took)
+_PLAN_HEADING = re.compile(  # in either script, as written
     r"下一步|下步|下一年|下年度|明年|今[后後]|打算|展望|工作(?:[规規][划劃]|[计計][划劃]|思路|安排)"
     r"|主要安排"
 )
