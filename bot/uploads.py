@@ -244,10 +244,10 @@ async def _apply(context: ContextTypes.DEFAULT_TYPE, pending: Pending) -> str:
         why = next((s.reason for s in summary.skipped if s.source == pending.name), "原因不明")
         return f"⚠️ 已保存 {pending.name}，但没有加入语料：{why}"
     counts = service.index.corpus.passage_counts()
-    where = " · ".join(str(x) for x in (report.county, report.year and f"{report.year}年") if x)
     verb = "替换" if pending.replaces is not None else "添加"
+    # labelled as answers cite it: 静海区（县区本级，2023年）, not 静海区（静海区 · 2023年）
     return (
-        f"✅ 已{verb}：{report.name}（{where or '县区年份不详'}），"
+        f"✅ 已{verb}：{html.escape(report.label)}，"
         f"{counts.get(report.source, 0)} 段，现共 {summary.reports} 份报告。发送 /towns 查看。"
     )
 

@@ -53,7 +53,7 @@ async def test_upload_preview_correct_confirm_then_listed_and_answered(
     ok = next(b for b in buttons(preview) if b.startswith("up:ok:"))
     fake.press(preview["_result"], ok, user_id=ADMIN)
     done = (await fake.wait_for("editMessageText", count=2))[1]
-    assert "已添加：韦州镇（同心县 · 2023年）" in done["text"]
+    assert "已添加：韦州镇（同心县，2023年）" in done["text"]
     saved = settings.corpus_dir / "韦州镇2024年报告.docx"
     assert saved.read_bytes()[:2] == b"PK"
     catalog = list(csv.DictReader((settings.corpus_dir / "catalog.csv").open(encoding="utf-8")))
