@@ -67,7 +67,9 @@ def excerpt(text: str, forms: Sequence[str], limit: int = 240) -> str:
     their spaces collapsed."""
     text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     spans = _spans(text, forms)
-    start = _window(text, spans, limit) if len(text) > limit else 0
+    start = (
+        _sentence_start(text, spans, _window(text, spans, limit), limit) if len(text) > limit else 0
+    )
     end = min(len(text), start + limit)
     out = ["…" if start else ""]
     at = start
@@ -80,6 +82,20 @@ def excerpt(text: str, forms: Sequence[str], limit: int = 240) -> str:
     out.append(html.escape(text[at:end]))
     out.append("…" if end < len(text) else "")
     return "".join(out)
+
+
+_SENTENCE_END = re.compile("[。！？；!?;\n]")
+
+
+def _sentence_start(text: str, spans: list[tuple[int, int]], start: int, limit: int) -> int:
+    """The window's start moved to the beginning of the sentence holding its first match,
+    when that lies within half a window before the match (it began …待提高，执法程序…,
+    mid-sentence); else the start as it was (a sentence longer than that)."""
+    first = next((s for s, _ in spans if s >= start), None)
+    if first is None:
+        return start
+    ends = list(_SENTENCE_END.finditer(text, max(0, first - limit // 2), first))
+    return ends[-1].end() if ends else start
 
 
 def _window(text: str, spans: list[tuple[int, int]], limit: int) -> int:

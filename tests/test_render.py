@@ -38,6 +38,17 @@ def test_excerpt_bolds_matches_escapes_and_cuts_around_the_match():
     assert len(html_to_text(out)) <= 104
 
 
+def test_excerpt_starts_where_the_matched_sentence_does():
+    """A long passage is cut at the start of the sentence holding the match, not a set
+    number of characters before it (it began …待提高，执法程序有待…, mid-sentence)."""
+    text = "甲" * 300 + "。执法人员素质有待提高,执法程序有待进一步规范。" + "乙" * 300
+    out = excerpt(text, ["执法程序"], limit=100)
+    assert out.startswith("…执法人员素质有待提高,<b>执法程序</b>")
+    assert len(html_to_text(out)) <= 104
+    unbroken = excerpt("甲" * 300 + "执法程序" + "乙" * 300, ["执法程序"], limit=100)
+    assert unbroken.startswith("…" + "甲" * 25 + "<b>执法程序</b>")
+
+
 def test_excerpt_escapes_corpus_text():
     assert excerpt("A<b>&B 普法", ["普法"]) == "A&lt;b&gt;&amp;B <b>普法</b>"
 
