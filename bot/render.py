@@ -24,7 +24,8 @@ from retrieval import (
     to_simplified,
     to_traditional,
 )
-from retrieval.text import normalize
+from retrieval.sentences import SENTENCE_END
+from retrieval.text import HAN_CHARACTER, normalize
 
 from .callbacks import ButtonSigner
 from .querylog import Stats
@@ -84,9 +85,6 @@ def excerpt(text: str, forms: Sequence[str], limit: int = 240) -> str:
     return "".join(out)
 
 
-_SENTENCE_END = re.compile("[。！？；!?;\n]")
-
-
 def _sentence_start(text: str, spans: list[tuple[int, int]], start: int, limit: int) -> int:
     """The window's start moved to the beginning of the sentence holding its first match,
     when that lies within half a window before the match (it began …待提高，执法程序…,
@@ -94,7 +92,7 @@ def _sentence_start(text: str, spans: list[tuple[int, int]], start: int, limit: 
     first = next((s for s, _ in spans if s >= start), None)
     if first is None:
         return start
-    ends = list(_SENTENCE_END.finditer(text, max(0, first - limit // 2), first))
+    ends = list(SENTENCE_END.finditer(text, max(0, first - limit // 2), first))
     return ends[-1].end() if ends else start
 
 
@@ -192,8 +190,7 @@ def where_named(query: Query) -> str:
     除峰灵镇外, 2022—2024年; several places larger first, one from the next by 、
     (大冶市、保安镇2023年: run together they read 保安镇大冶市, 峰灵镇王团镇)."""
     left_out = f"除{'、'.join(query.excluded)}外" if query.excluded else ""
-    places = (*query.regions, *query.counties, *query.townships, *query.unknown_places)
-    return left_out + "、".join(places) + years_named(query.years)
+    return left_out + "、".join(query.places) + years_named(query.years)
 
 
 def no_hits_html(
@@ -249,13 +246,12 @@ def _what_to_try(query: Query, shorter: Sequence[tuple[str, int]], elsewhere: El
         return _found_without(elsewhere)
     if query.names_place or query.years:
         return "可以去掉镇名或年份再问一次，看看其他乡镇的做法。"
-    if _LATIN.search(query.text) and not _HAN.search(query.text):  # how do towns do …
+    if _LATIN.search(query.text) and not HAN_CHARACTER.search(query.text):  # how do towns do …
         return "报告都是中文的，请用中文提问，例如“法律顾问”“行政处罚”“人民调解”。"
     return "可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。"
 
 
 _LATIN = re.compile("[A-Za-z]{2,}")
-_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 # what a "not found" reply says was dropped to find passages, and what to drop

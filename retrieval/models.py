@@ -113,7 +113,8 @@ class Query:
 
     @property
     def places(self) -> tuple[str, ...]:
-        return (*self.townships, *self.counties, *self.regions, *self.unknown_places)
+        """The places named, larger first: provinces and prefectures, counties, towns."""
+        return (*self.regions, *self.counties, *self.townships, *self.unknown_places)
 
     @property
     def names_place(self) -> bool:

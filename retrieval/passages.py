@@ -23,11 +23,10 @@ _CN = "一二三四五六七八九十"
 # What heads a report's plan for the coming year (六、下一步工作打算, 四、2025年…工作规划,
 # 五、2024年度…的主要安排, 今后工作思路), not its year's work (一、坚持规划引领, 一是制定
 # 年度计划): stricter than `metadata`'s words for headings that do not give the report's year.
-_PLAN_HEADING = re.compile(  # in either script, as written
-    r"下一步|下步|下一年|下年度|明年|今[后後]|打算|展望|工作(?:[规規][划劃]|[计計][划劃]|思路|安排)"
-    r"|主要安排"
+_PLAN_HEADING = re.compile(
+    r"下一步|下步|下一年|下年度|明年|今后|打算|展望|工作(?:规划|计划|思路|安排)|主要安排"
 )
-_TOP_HEADING = re.compile(rf"^(?:[{_CN}]+\s*、|[(（][{_CN}]+[)）])")
+_TOP_KINDS = ("cn", "paren_cn")  # the `_MARKERS` a report's parts are headed by: 一、 (一)
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn", re.compile(rf"^[{_CN}]+\s*、")),
     ("paren_cn", re.compile(rf"^(?:\([{_CN}]+\)|[{_CN}]+\))")),
@@ -189,5 +188,6 @@ def plans_ahead(section: str) -> bool:
     """Whether a heading path lies under a top-level heading of the report's plan
     (六、下一步工作打算 › (一)…), in either script; a point such as 一是制定年度工作计划
     under the year's work is no plan."""
-    top = section.split(SEPARATOR, 1)[0]
-    return bool(_TOP_HEADING.match(top) and _PLAN_HEADING.search(top))
+    top = normalize(section.split(SEPARATOR, 1)[0])
+    marker = _marker(top, 0)
+    return bool(marker and marker[0] in _TOP_KINDS and _PLAN_HEADING.search(top))

@@ -19,7 +19,7 @@ from .relevance import ContentWord
 from .text import normalize
 
 # Sentences end at these marks (and at a merged point's line break); a comma does not end one
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 # A content word as the sentences see it: its weight and, per part, the term, the forms text
 # may write it in (a synonym group's members) and the share of the word that part covers.
@@ -50,7 +50,7 @@ def best_coverage(text: str, words: Sequence[Sought], held_terms: Container[str]
     norm = normalize(text)
     if not total or not norm:
         return 0.0
-    sentences = _SENTENCE_END.split(norm)
+    sentences = SENTENCE_END.split(norm)
     held = [0.0] * len(sentences)
     for weight, parts in words:
         credit = None

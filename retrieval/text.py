@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # Full-width ASCII (！..～) to half-width, ideographic space to space: length-preserving.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+HAN_CHARACTER = re.compile(r"[\u3400-\u9fff]")
 
 
 class _Word(NamedTuple):
