@@ -188,9 +188,12 @@ def years_named(years: Sequence[int]) -> str:
 def where_named(query: Query) -> str:
     """The places and years a question names, and those it leaves out: 湖北省2024年,
     除峰灵镇外, 2022—2024年; several places larger first, one from the next by 、
-    (大冶市、保安镇2023年: run together they read 保安镇大冶市, 峰灵镇王团镇)."""
+    (大冶市、保安镇2023年: run together they read 保安镇大冶市, 峰灵镇王团镇); and
+    下一年的打算 for a question about 明年."""
     left_out = f"除{'、'.join(query.excluded)}外" if query.excluded else ""
-    return left_out + "、".join(query.places) + years_named(query.years)
+    # 明年 is read as the year after each report (`query.AHEAD`): said, as a year is
+    ahead = "下一年的打算" if query.ahead else ""
+    return left_out + "、".join(query.places) + years_named(query.years) + ahead
 
 
 def no_hits_html(
@@ -256,6 +259,7 @@ _LATIN = re.compile("[A-Za-z]{2,}")
 
 # what a "not found" reply says was dropped to find passages, and what to drop
 _WITHOUT = {
+    ("ahead",): ("不限下一年的打算", "去掉“明年”"),
     ("years",): ("不限年份", "去掉年份"),
     ("places",): ("不限乡镇", "去掉镇名"),
     ("places", "years"): ("不限乡镇和年份", "去掉镇名或年份"),

@@ -264,7 +264,7 @@ class Index:
         if (
             table is not None
             and allowed is None
-            and not query.years
+            and not (query.years or query.ahead)
             and len(self) > ranking.BEST_SCORES
             and self.bm25.params.variant == "plus"
         ):
@@ -327,6 +327,9 @@ class Index:
         if query.years:  # the report's own years: a plan for a later year is not enough
             years = np.isin(self._year_of, list(query.years))[self.report_of]
             mask = years if mask is None else mask & years
+        if query.ahead:  # a plan, as for words (the first such question judges every path)
+            plans = self.next_years_plans(np.arange(len(self)))
+            mask = plans if mask is None else mask & plans
         return mask
 
     def _nearest(
@@ -418,7 +421,7 @@ class Index:
             token = word.parts[-1][0]
             if word.kind or word.specificity < DOMAIN_SPECIFICITY or not self.bm25.frequency(token):
                 continue
-            alone = replace(self.parse(token), **query.filters())
+            alone = replace(self.parse(token), **query.filters(), ahead=query.ahead)
             result = self.search(alone, top_k=1)
             if result.hits and not result.tentative:
                 found.append((word.specificity, token, result.total - result.near))
@@ -430,15 +433,18 @@ class Index:
         there: what it finds without the years first (2023年峰灵镇的不足: 峰灵镇's 2025
         report), then without the places, then without either (殷祖镇有没有法律顾问: 29,
         安稳镇、留下街道、王团镇); and, when the places named have reports but none of the
-        years named, which years they have. Nothing found: `Elsewhere()` with those years."""
+        years named, which years they have. Nothing found: `Elsewhere()` with those years.
+        A question about 明年 (`query.AHEAD`) tries its topic anywhere in the reports first."""
         places = {name: () for name in query.filters() if name != "years"}
-        tries: list[tuple[tuple[str, ...], dict[str, tuple]]] = []
+        tries: list[tuple[tuple[str, ...], dict[str, object]]] = []
         if query.years:
             tries.append((("years",), {"years": ()}))
         if query.names_place or query.excluded:
             tries.append((("places",), places))
         if len(tries) == 2:
             tries.append((("places", "years"), {**places, "years": ()}))
+        if query.ahead:  # 峰灵镇明年…: what the report says of it anywhere, first
+            tries.insert(0, (("ahead",), {"ahead": False}))
         there = self._years_there(query)
         for without, dropped in tries:
             result = self.search(replace(query, **dropped), top_k=towns * PER_REPORT)
@@ -504,6 +510,8 @@ class Index:
                 shown = shown[allowed[self.report_of[shown]]]
             if query.years:
                 shown = shown[self._in_years(shown, query.years)]
+            if query.ahead:
+                shown = shown[self.next_years_plans(shown)]
             if len(shown):
                 break
             weak = True
@@ -552,6 +560,17 @@ class Index:
         planned = np.isin(of_report + 1, list(years))  # a year after the report's
         planned[planned] = self._plans_ahead(sections[planned])
         return np.isin(of_report, list(years)) | named[sections] | planned
+
+    def next_years_plans(self, candidates: np.ndarray) -> np.ndarray:
+        """Candidates a question about 明年 keeps (`query.AHEAD`): passages of a report's
+        plan (`_plans_ahead`) and those under a heading naming a year after the report's."""
+        of_report = self._year_of[self.report_of[candidates]]
+        sections = self.corpus.passages.section_of[candidates]
+        kept = self._plans_ahead(sections)
+        for year in np.unique(of_report[of_report > 0]).tolist():
+            of_year = np.flatnonzero(of_report == year)
+            kept[of_year] |= self._sections_naming(year + 1)[sections[of_year]]
+        return kept
 
     def _plans_ahead(self, sections: np.ndarray) -> np.ndarray:
         """Whether each heading path is a report's plan (`passages.plans_ahead`); each path

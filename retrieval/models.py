@@ -110,6 +110,8 @@ class Query:
     topic: str = ""  # the question without the places and years it names
     # BM25 weight of terms that are not the asker's own words (related words, `related`)
     weights: tuple[tuple[str, float], ...] = ()
+    # 明年, 来年: what reports plan for the year after their own (`query.AHEAD`)
+    ahead: bool = False
 
     @property
     def places(self) -> tuple[str, ...]:

@@ -53,6 +53,17 @@ _YEARS_BACK = re.compile(
 # What a place named leaves behind in the topic (广东的镇怎么调解 → 的镇怎么调解; 除了峰灵镇，
 # …: a comma): a reply naming another place reads "下洋镇 镇怎么调解", not "下洋镇 的镇怎么调解"
 _PLACE_LEFTOVER = re.compile(r"(?<= )的(?=\S)")
+# The year after "now" as staff say it. No report is written in the year it names as 明年
+# (the latest are a year old when asked), so 明年 is read as each report's next year: the
+# plan that closes it (六、下一步工作打算) or a heading naming a later year (2022年工作思路
+# in a 2021 report). Not 下一步 or 今后: 安稳镇下一步怎么推进阳光政务 asks about the work,
+# which the report tells of in its year's part.
+AHEAD = re.compile("明年|来年|下一年度?|下年度")
+# A plan's own words: with 明年 they only repeat that the plan is asked for (各镇明年有什么
+# 打算), and a question of nothing else asks for the plans themselves, found by the name
+# reports give them (`data/synonyms.txt` folds 工作计划, 工作思路… into 工作打算).
+_PLAN_WORDS = frozenset({"计划", "打算", "规划", "思路", "安排", "设想", "工作打算"})
+_PLANS = "工作打算"
 LONGEST_SPAN = 20  # years; a longer one (2010-2035年远景目标) keeps its two ends only
 
 
@@ -318,6 +329,8 @@ def parse_question(
     asked = normalize(question)
     towns, counties, excluded, text = places_in(asked, places, pipeline)
     years, text = _years_in(text, places)
+    ahead = bool(AHEAD.search(text))
+    text = AHEAD.sub(" ", text)
     unknown = unknown_places(text, pipeline) + misspelt_places(text, places, pipeline)
     for name in unknown:
         text = text.replace(name, " ")
@@ -335,6 +348,8 @@ def parse_question(
             text = without_leaving_out(text)
         cut = pipeline.word_groups(_framing(pipeline).sub(" ", text))
     groups = _content_groups(cut, pipeline, chat)
+    if ahead:
+        groups = _beside_plans(groups, pipeline)
     weights: dict[str, float] = {}
     if frequency is not None:
         groups, weights = _with_related(groups, frequency, pipeline)
@@ -344,14 +359,30 @@ def parse_question(
         terms=tuple(part[0] for group in groups for part in group),
         groups=groups,
         weights=tuple(weights.items()),
-        topic=" ".join(_PLACE_LEFTOVER.sub("", text).split()).lstrip(",，、;；:： "),
+        topic=" ".join(["明年"] * ahead + _PLACE_LEFTOVER.sub("", text).split()).lstrip(
+            ",，、;；:： "
+        ),
         townships=tuple(towns),
         counties=tuple(counties),
         years=tuple(dict.fromkeys(years)),
         unknown_places=tuple(dict.fromkeys(unknown)),
         regions=tuple(dict.fromkeys(regions)),
         excluded=tuple(excluded),
+        ahead=ahead,
     )
+
+
+def _beside_plans(
+    groups: tuple[tuple[tuple[str, float, bool], ...], ...], pipeline: TextPipeline
+) -> tuple[tuple[tuple[str, float, bool], ...], ...]:
+    """A question asking for next year's plans (`AHEAD`) without the plan's own words
+    (`_PLAN_WORDS`), or asking for the plans themselves when it has no other content
+    word (a kind of township says which reports, not what about)."""
+    kept = tuple(g for g in groups if g[-1][0] not in _PLAN_WORDS)
+    if any(g[-1][0] not in TOWN_KINDS for g in kept):
+        return kept
+    cut = pipeline.word_groups(_PLANS)  # 各街道明年的打算: the plans, of 街道
+    return kept + tuple(_without_scaffolding(g, pipeline.question_words) for g in cut)
 
 
 def asks_for_reports(query: Query) -> bool:
@@ -392,13 +423,18 @@ def follow_up(previous: Query, reply: Query) -> str | None:
     A reply that only names a place or a year keeps the topic of the question it replies
     to. A new place replaces the old places and, unless a year is named too, the old year
     (that year belonged to the old place's report); a new year alone keeps the places.
+    明年呢 asks for the plans on the same topic, in the same places, in any year.
     Returns None when the reply asks something new.
     """
-    if reply.terms or not (reply.places or reply.years) or not previous.topic:
+    if reply.ahead:  # 明年呢: its only word is the plans' (`_beside_plans`), not a topic
+        if _heads(reply) != {_PLANS}:
+            return None
+    elif reply.terms or not (reply.places or reply.years):
         return None
-    if asks_for_reports(reply):  # 大冶市有几个镇: a question of its own
+    if not previous.topic or asks_for_reports(reply):  # 大冶市有几个镇: a question of its own
         return None
     places = reply.places or previous.places
-    years = reply.years or (() if reply.places else previous.years)
+    years = reply.years or (() if reply.places or reply.ahead else previous.years)
     left_out = [f"除了{name}" for name in previous.excluded if name not in places]
-    return " ".join([*places, *(f"{y}年" for y in years), *left_out, previous.topic])
+    ahead = ["明年"] if reply.ahead and not previous.ahead else []
+    return " ".join([*places, *(f"{y}年" for y in years), *left_out, *ahead, previous.topic])

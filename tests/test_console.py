@@ -85,3 +85,14 @@ async def test_a_misspelt_town_is_answered_with_the_town_it_may_mean(tmp_path):
     out = await _console(tmp_path, ["峰岭镇的普法", "峰灵镇"])
     assert "语料中没有峰岭镇的报告。\n是不是要问峰灵镇？" in out
     assert "峰灵镇，找到" in out and "*普法*" in out
+
+
+async def test_next_year_is_said_to_be_each_reports_plan(tmp_path):
+    """明年 is read as the year after each report (its plan): the answer says so, a reply
+    明年呢 asks for the plans on the topic, and a town with no plan is told what its report
+    says of the topic without 明年."""
+    asked = ["各镇明年有什么计划", "峰灵镇普法", "明年呢", "王团镇明年的普法"]
+    out = await _console(tmp_path, asked)
+    assert "下一年的打算，找到 " in out and "2025年报告\n六、下一步工作打算" in out
+    assert "峰灵镇下一年的打算，找到 3 段相关内容" in out
+    assert "不限下一年的打算能找到 6 段（王团镇），去掉“明年”再问一次即可。" in out
