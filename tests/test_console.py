@@ -92,7 +92,8 @@ async def test_next_year_is_said_to_be_each_reports_plan(tmp_path):
     明年呢 asks for the plans on the topic, and a town with no plan is told what its report
     says of the topic without 明年."""
     asked = ["各镇明年有什么计划", "峰灵镇普法", "明年呢", "王团镇明年的普法"]
-    out = await _console(tmp_path, asked)
+    out = await _console(tmp_path, [*asked, "/help"])
+    assert "问“明年”看的是各报告写给下一年的打算" in out
     assert "下一年的打算，找到 " in out and "2025年报告\n六、下一步工作打算" in out
     assert "峰灵镇下一年的打算，找到 3 段相关内容" in out
     assert "不限下一年的打算能找到 6 段（王团镇），去掉“明年”再问一次即可。" in out
