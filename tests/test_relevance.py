@@ -817,6 +817,16 @@ def test_a_span_counted_back_from_now_is_not_the_topic(seed_index, when):
     assert asked.total == plain.total > 0
 
 
+@pytest.mark.parametrize("modal", ["必须", "应当", "务必", "能够"])
+def test_a_modal_verb_is_not_the_topic(seed_index, modal):
+    """有没有镇给领导干部列了一张必须懂的法律清单 ranked 峰灵镇's passage holding 干部 and
+    必须 above 周溪乡's 领导干部应知应会…法律清单: 必须, rare in reports, outweighed 清单.
+    Like 要, 需要, 应该 (stopwords), it says how, never what about."""
+    asked, plain = seed_index.search(f"干部{modal}学法"), seed_index.search("干部学法")
+    assert asked.query.terms == plain.query.terms
+    assert asked.total == plain.total > 0
+
+
 def test_weak_evidence_is_labelled(seed_index):
     """A town named with a question its report barely touches: possibly relevant only."""
     result = seed_index.search("峰灵镇的群众生活安稳吗")
