@@ -60,8 +60,8 @@ _PLACE_LEFTOVER = re.compile(r"(?<= )的(?=\S)")
 # which the report tells of in its year's part.
 AHEAD = re.compile("明年|来年|下一年度?|下年度")
 # A plan's own words: with 明年 they only repeat that the plan is asked for (各镇明年有什么
-# 打算), and a question of nothing else asks for the plans themselves, found by the name
-# reports give them (`data/synonyms.txt` folds 工作计划, 工作思路… into 工作打算).
+# 打算), and a question of nothing else, with 明年 or without, asks for the plans themselves,
+# found by the name reports give them (`data/synonyms.txt` folds 工作计划, 工作思路… into 工作打算).
 _PLAN_WORDS = frozenset({"计划", "打算", "规划", "思路", "安排", "设想", "工作打算"})
 _PLANS = "工作打算"
 LONGEST_SPAN = 20  # years; a longer one (2010-2035年远景目标) keeps its two ends only
@@ -347,9 +347,7 @@ def parse_question(
         if left:  # 不要湖北的: 不要 is no topic, as for a town left out (`places.places_in`)
             text = without_leaving_out(text)
         cut = pipeline.word_groups(_framing(pipeline).sub(" ", text))
-    groups = _content_groups(cut, pipeline, chat)
-    if ahead:
-        groups = _beside_plans(groups, pipeline)
+    groups = _plans_asked(_content_groups(cut, pipeline, chat), pipeline, ahead)
     weights: dict[str, float] = {}
     if frequency is not None:
         groups, weights = _with_related(groups, frequency, pipeline)
@@ -372,17 +370,21 @@ def parse_question(
     )
 
 
-def _beside_plans(
-    groups: tuple[tuple[tuple[str, float, bool], ...], ...], pipeline: TextPipeline
+def _plans_asked(
+    groups: tuple[tuple[tuple[str, float, bool], ...], ...], pipeline: TextPipeline, ahead: bool
 ) -> tuple[tuple[tuple[str, float, bool], ...], ...]:
-    """A question asking for next year's plans (`AHEAD`) without the plan's own words
-    (`_PLAN_WORDS`), or asking for the plans themselves when it has no other content
-    word (a kind of township says which reports, not what about)."""
-    kept = tuple(g for g in groups if g[-1][0] not in _PLAN_WORDS)
-    if any(g[-1][0] not in TOWN_KINDS for g in kept):
-        return kept
-    cut = pipeline.word_groups(_PLANS)  # 各街道明年的打算: the plans, of 街道
-    return kept + tuple(_without_scaffolding(g, pipeline.question_words) for g in cut)
+    """A question's content words, where they ask for a report's plan: one about 明年
+    (`AHEAD`) without the plan's own words (`_PLAN_WORDS`: they repeat what 明年 asks); and
+    one whose only content words are plan words (安稳镇有什么计划, 峰灵镇明年的打算, 明年呢)
+    asks for the plans themselves, by the name reports give them (`_PLANS`). A kind of
+    township is no topic here: it says which reports (各街道有什么打算)."""
+    topic = tuple(g for g in groups if g[-1][0] not in _PLAN_WORDS)
+    if any(g[-1][0] not in TOWN_KINDS for g in topic):
+        return topic if ahead else groups
+    if not ahead and len(topic) == len(groups):
+        return groups  # no plan asked for (街道有哪些)
+    cut = pipeline.word_groups(_PLANS)
+    return topic + tuple(_without_scaffolding(g, pipeline.question_words) for g in cut)
 
 
 def asks_for_reports(query: Query) -> bool:
@@ -426,8 +428,8 @@ def follow_up(previous: Query, reply: Query) -> str | None:
     明年呢 asks for the plans on the same topic, in the same places, in any year.
     Returns None when the reply asks something new.
     """
-    if reply.ahead:  # 明年呢: its only word is the plans' (`_beside_plans`), not a topic
-        if _heads(reply) != {_PLANS}:
+    if reply.ahead:  # 明年呢: its only word is the plans', not a topic
+        if _heads(reply) != {_PLANS}:  # (`_plans_asked`)
             return None
     elif reply.terms or not (reply.places or reply.years):
         return None

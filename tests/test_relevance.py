@@ -723,6 +723,18 @@ def test_a_plan_naming_no_year_answers_for_the_year_after_its_report(seed_index)
     assert not seed_index.search("2027年峰灵镇的普法").hits
 
 
+@pytest.mark.parametrize("question", ["安稳镇有什么计划", "2022年安稳镇有什么计划", "安稳镇的打算"])
+def test_a_question_of_plan_words_alone_asks_for_the_plan(seed_index, question):
+    """安稳镇有什么计划 showed passages saying 学法计划 first; 2022年安稳镇有什么计划 found
+    nothing, though 安稳镇's 2021 report ends with its plan for 2022 (四、2022年及…工作思路
+    目标举措): 计划 alone is not the word the plan is headed by. Asked with no other topic,
+    计划, 打算 and the like ask for the plan, found by its names (工作打算…)."""
+    hits = seed_index.search(question).hits
+    assert hits
+    assert "工作思路目标举措" in hits[0].passage.section
+    assert all(hit.report.township_simplified == "安稳镇" for hit in hits)
+
+
 def _a_plan(hit) -> bool:
     """Whether a hit lies in its report's plan: a top heading such as 六、下一步工作打算, or
     a heading naming the year after the report's (安稳镇 2021: 四、2022年及…工作思路)."""
