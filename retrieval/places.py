@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .gazetteer import (
@@ -112,7 +112,7 @@ def _blanked(name: str) -> list[str]:
 
 
 def _by_spelling(
-    names: Iterable[str | None], spellings: Callable[[str], list[str]]
+    names: Iterable[str | None], spellings: Callable[[str], Sequence[str]]
 ) -> dict[str, str]:
     """Every spelling of each name (its `spellings`, the name first) -> the name. A name
     in full is never taken by another's short form (a corpus with 桐木漯乡 and
@@ -125,7 +125,7 @@ def _by_spelling(
     return found
 
 
-def _shared(spelled: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+def _shared(spelled: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """Short spellings (each town's `town_spellings`) two or more towns have, none of them
     in full: a question that says 新华 may mean 新华乡 or 新华街道, and is shown both."""
     having: dict[str, list[str]] = {}
