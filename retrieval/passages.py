@@ -20,11 +20,16 @@ MAX_CHARS = 400
 SEPARATOR = " › "
 
 _CN = "一二三四五六七八九十"
+# The year after, as a report heads its plan with it (明年工作打算) and staff ask for one
+# (各镇明年有什么打算: `query.AHEAD`)
+NEXT_YEAR = "明年|来年|下一年度?|下年度"
+# What reports call a plan, after 工作 (工作打算, 工作规划…), and staff ask by (有什么计划)
+PLAN_WORDS = ("计划", "打算", "规划", "思路", "安排", "设想")
 # What heads a report's plan for the coming year (六、下一步工作打算, 四、2025年…工作规划,
 # 五、2024年度…的主要安排, 今后工作思路), not its year's work (一、坚持规划引领, 一是制定
 # 年度计划): stricter than `metadata`'s words for headings that do not give the report's year.
 _PLAN_HEADING = re.compile(
-    r"下一步|下步|下一年|下年度|明年|今后|打算|展望|工作(?:规划|计划|思路|安排)|主要安排"
+    rf"下一步|下步|{NEXT_YEAR}|今后|打算|展望|工作(?:{'|'.join(PLAN_WORDS)})|主要安排"
 )
 _TOP_KINDS = ("cn", "paren_cn")  # the `_MARKERS` a report's parts are headed by: 一、 (一)
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -16,6 +16,7 @@ from .gazetteer import (
     gazetteer,
 )
 from .models import Query
+from .passages import NEXT_YEAR, PLAN_WORDS
 from .places import (
     Places,
     left_out,
@@ -58,12 +59,12 @@ _PLACE_LEFTOVER = re.compile(r"(?<= )的(?=\S)")
 # plan that closes it (六、下一步工作打算) or a heading naming a later year (2022年工作思路
 # in a 2021 report). Not 下一步 or 今后: 安稳镇下一步怎么推进阳光政务 asks about the work,
 # which the report tells of in its year's part.
-AHEAD = re.compile("明年|来年|下一年度?|下年度")
+AHEAD = re.compile(NEXT_YEAR)
 # A plan's own words: with 明年 they only repeat that the plan is asked for (各镇明年有什么
 # 打算), and a question of nothing else, with 明年 or without, asks for the plans themselves,
 # found by the name reports give them (`data/synonyms.txt` folds 工作计划, 工作思路… into 工作打算).
-_PLAN_WORDS = frozenset({"计划", "打算", "规划", "思路", "安排", "设想", "工作打算"})
 _PLANS = "工作打算"
+_PLAN_WORDS = frozenset({*PLAN_WORDS, _PLANS})
 LONGEST_SPAN = 20  # years; a longer one (2010-2035年远景目标) keeps its two ends only
 
 
