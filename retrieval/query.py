@@ -3,7 +3,9 @@ read in `places`)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable
 
@@ -302,6 +304,24 @@ def _years_in(text: str, places: Places) -> tuple[list[int], str]:
     return [int(y) for y in _YEAR.findall(text)], _YEAR.sub(" ", text)
 
 
+def _next_year_in(text: str, pipeline: TextPipeline) -> tuple[bool, str]:
+    """Whether a question says 明年 (`AHEAD`), and its text without it. Only where the
+    words begin as jieba cuts them: not in 说明年度, 原来年底, 将来年轻干部, 证明年龄; the
+    start of a word, as 明年初 is, or whole words, as 下|一|年度 is, both are."""
+    cuts = pipeline.segmenter.cuts(text)
+    starts = list(itertools.accumulate(map(len, cuts), initial=0))
+    said = []
+    for m in AHEAD.finditer(text):
+        at = bisect.bisect_left(starts, m.start())
+        begins = at < len(starts) and starts[at] == m.start()  # a word starts there
+        # and ends there too, or goes on past it (明年初)
+        if begins and (m.end() in starts or starts[min(at + 1, len(starts) - 1)] > m.end()):
+            said.append(m.span())
+    for start, end in reversed(said):
+        text = f"{text[:start]} {text[end:]}"
+    return bool(said), text
+
+
 def _content_groups(
     cut: list[tuple[tuple[str, float, bool], ...]], pipeline: TextPipeline, chat: frozenset[str]
 ) -> tuple[tuple[tuple[str, float, bool], ...], ...]:
@@ -330,8 +350,7 @@ def parse_question(
     asked = normalize(question)
     towns, counties, excluded, text = places_in(asked, places, pipeline)
     years, text = _years_in(text, places)
-    ahead = bool(AHEAD.search(text))
-    text = AHEAD.sub(" ", text)
+    ahead, text = _next_year_in(text, pipeline)
     unknown = unknown_places(text, pipeline) + misspelt_places(text, places, pipeline)
     for name in unknown:
         text = text.replace(name, " ")

@@ -764,6 +764,24 @@ def test_next_year_is_each_reports_plan_for_the_year_after(seed_index, question,
     assert not seed_index.search("明年春节放几天假").hits  # not a topic of any plan
 
 
+@pytest.mark.parametrize(
+    ("question", "ahead"),
+    [
+        ("明年初各镇打算怎么普法", True),
+        ("下一年度普法", True),
+        ("请说明年度普法计划", False),  # 说明 | 年度
+        ("原来年底考核普法", False),
+        ("将来年轻干部普法", False),
+    ],
+)
+def test_next_year_is_read_as_words_not_characters(seed_index, question, ahead):
+    """明年 and 来年 were found as characters: 说明年度 and 原来年底 asked for next year's
+    plans. Only where jieba's words begin (明年初 begins with 明年)."""
+    query = seed_index.parse(question)
+    assert query.ahead is ahead
+    assert "普法" in {g[-1][0] for g in query.groups}
+
+
 def test_next_year_follows_up_a_question(seed_index):
     """明年呢 after 峰灵镇普法 asks for 峰灵镇's plans for 普法; a town named after a
     question about 明年 keeps it."""
