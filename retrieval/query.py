@@ -307,15 +307,18 @@ def _years_in(text: str, places: Places) -> tuple[list[int], str]:
 def _next_year_in(text: str, pipeline: TextPipeline) -> tuple[bool, str]:
     """Whether a question says 明年 (`AHEAD`), and its text without it. Only where the
     words begin as jieba cuts them: not in 说明年度, 原来年底, 将来年轻干部, 证明年龄; the
-    start of a word, as 明年初 is, or whole words, as 下|一|年度 is, both are."""
-    cuts = pipeline.segmenter.cuts(text)
-    starts = list(itertools.accumulate(map(len, cuts), initial=0))
+    start of a word, as 明年初 is, or whole words, as 下|一|年度 is, both are. The question
+    is cut only when it holds one of the words (most do not)."""
+    matches = list(AHEAD.finditer(text))
+    if not matches:
+        return False, text
+    starts = list(itertools.accumulate(map(len, pipeline.segmenter.cuts(text)), initial=0))
     said = []
-    for m in AHEAD.finditer(text):
+    for m in matches:
         at = bisect.bisect_left(starts, m.start())
-        begins = at < len(starts) and starts[at] == m.start()  # a word starts there
-        # and ends there too, or goes on past it (明年初)
-        if begins and (m.end() in starts or starts[min(at + 1, len(starts) - 1)] > m.end()):
+        # a word starts there, and one ends where it does or it goes on past it (明年初);
+        # a match ends before the text does, so a word start follows `at`
+        if starts[at] == m.start() and (m.end() in starts or starts[at + 1] > m.end()):
             said.append(m.span())
     for start, end in reversed(said):
         text = f"{text[:start]} {text[end:]}"
