@@ -23,6 +23,7 @@ from .build import FileEntry, Stat
 from .columns import load_array
 from .corpus import Corpus, Origin
 from .index import Index
+from .places import CorpusPlaces
 from .reports import ReportTable
 from .table import PassageTable
 from .text import TextPipeline
@@ -118,6 +119,8 @@ class IndexCache:
         index.corpus.reports.save(tmp)
         with (tmp / "files.pkl").open("wb") as f:
             pickle.dump(origin.files, f, protocol=pickle.HIGHEST_PROTOCOL)
+        with (tmp / "places.pkl").open("wb") as f:
+            pickle.dump(index.located, f, protocol=pickle.HIGHEST_PROTOCOL)
         meta = {
             "format": _FORMAT,
             "key": origin.key,
@@ -175,14 +178,25 @@ class IndexCache:
             table = PassageTable.load(self.snapshot, meta["table"])
             reports = ReportTable.load(self.snapshot)
             _check(bm25, table, reports)
+            located = None
             if origin is None:
                 with (self.snapshot / "files.pkl").open("rb") as f:
                     origin = Origin(meta["key"], tuple(map(tuple, pickle.load(f))))
+            else:  # made by this code from these data files (the key says so); else made anew
+                located = self._places()
             corpus = Corpus(reports, table, tuple(meta["skipped"]), origin)
-            return Index(corpus, pipeline, bm25)
+            return Index(corpus, pipeline, bm25, located)
         except Exception as exc:  # damaged snapshot: rebuild rather than serve garbage
             log.warning("ignoring damaged index snapshot in %s: %s", self.snapshot, exc)
             return None
+
+    def _places(self) -> CorpusPlaces | None:
+        """The snapshot's `CorpusPlaces` (None in one saved before they were kept)."""
+        path = self.snapshot / "places.pkl"
+        if not path.exists():
+            return None
+        with path.open("rb") as f:
+            return pickle.load(f)
 
 
 def _check(bm25: SparseBM25, table: PassageTable, reports: ReportTable) -> None:

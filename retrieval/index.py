@@ -15,10 +15,10 @@ import numpy as np
 from . import ranking, sentences
 from .bm25 import SparseBM25
 from .corpus import Corpus
-from .gazetteer import gazetteer, of_kind
+from .gazetteer import of_kind
 from .models import Elsewhere, Hit, Query
 from .passages import plans_ahead
-from .places import Places
+from .places import CorpusPlaces
 from .query import parse_question
 from .relevance import (
     DOMAIN_SPECIFICITY,
@@ -62,33 +62,6 @@ OTHER_KIND = 0.5
 Judged = tuple[Callable[[int], np.ndarray], Callable[[np.ndarray], np.ndarray]]
 
 
-def _possible_counties(
-    towns: list[str | None], counties: list[str | None], provinces: list[str | None]
-) -> dict[str, list[int]]:
-    """Reports whose county the text leaves open (下洋镇: 徐闻县, 永春县 and 永定区 each
-    have one), under every county the gazetteer has a township of that name in (within
-    the report's province when known): a question naming one of those counties gets
-    them, with 县区不详 on their source line, rather than "no report from there".
-    The arguments are the reports' columns, read once by the caller."""
-    pairs = enumerate(zip(towns, counties, strict=True))
-    open_ = [i for i, (town, county) in pairs if town and not county]
-    gaz = gazetteer()
-    maybe: dict[str, list[int]] = {}
-    for i in open_:
-        for county in gaz.counties_of(towns[i], provinces[i]):
-            maybe.setdefault(county, []).append(i)
-    return maybe
-
-
-def _regions(counties: list[str | None], provinces: list[str | None]) -> list[tuple[str, ...]]:
-    """Each report's province and prefecture (湖北省, 黄石市), looked up once per county: a
-    question naming one alone (湖北的镇, 杭州的街道) asks for the reports there."""
-    pairs = list(zip(counties, provinces, strict=True))
-    gaz = gazetteer()
-    known = {pair: gaz.regions_of(*pair) for pair in dict.fromkeys(pairs)}
-    return [known[pair] for pair in pairs]
-
-
 def _terms_held(distinct: list[str], bits: int) -> tuple[str, ...]:
     """The question's distinct terms a passage holds, from its presence bits."""
     return tuple(t for k, t in enumerate(distinct) if bits >> k & 1)
@@ -118,7 +91,14 @@ class SearchResult:
 class Index:
     """Passages of a corpus with their BM25 postings. Immutable once built."""
 
-    def __init__(self, corpus: Corpus, pipeline: TextPipeline, bm25: SparseBM25) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        pipeline: TextPipeline,
+        bm25: SparseBM25,
+        located: CorpusPlaces | None = None,
+    ) -> None:
+        """`located`: the corpus's places as a snapshot kept them (made here when None)."""
         if bm25.n_docs != len(corpus.passages):
             raise ValueError("index and corpus differ in passage count")
         self.meaning = corpus.passages.placed  # each passage's meaning (`meaning`)
@@ -128,15 +108,13 @@ class Index:
         self.params = bm25.params
         reports = corpus.reports
         towns, counties = reports.column("township_simplified"), reports.column("county")
-        provinces = reports.column("province")
-        self._maybe_in = _possible_counties(towns, counties, provinces)
-        self._regions_of = _regions(counties, provinces)
-        self.places = Places.of(
-            towns,
-            [*counties, *self._maybe_in],
-            set(reports.years.tolist()),  # a set, not np.unique: that imports numpy.ma
-            [region for regions in self._regions_of for region in regions],
-        )
+        if located is None:
+            provinces = reports.column("province")
+            located = CorpusPlaces.of(towns, counties, provinces, reports.years.tolist())
+        elif len(located.regions_of) != len(reports):
+            raise ValueError("the places given are not this corpus's")
+        self.located = located
+        self.places = located.places
         self.report_of = np.asarray(corpus.passages.report_of)
         self._town_of = np.array([t or "" for t in towns], dtype=object)
         self._county_of = np.array([c or "" for c in counties], dtype=object)
@@ -170,7 +148,7 @@ class Index:
         if query.counties:
             in_county = np.isin(self._county_of, list(query.counties))
             for county in query.counties:
-                in_county[self._maybe_in.get(county, [])] = True
+                in_county[self.located.maybe_in.get(county, [])] = True
             mask &= in_county
         if query.regions:
             mask &= np.logical_or.reduce([self._reports_in(region) for region in query.regions])
@@ -194,7 +172,7 @@ class Index:
         """Mask of the reports in a province or prefecture; computed once per region (a
         memo, the index itself never changes)."""
         if region not in self._in_region:
-            in_region = [region in regions for regions in self._regions_of]
+            in_region = [region in regions for regions in self.located.regions_of]
             self._in_region[region] = np.array(in_region, dtype=bool)
         return self._in_region[region]
 

@@ -102,6 +102,64 @@ class Places:
         return tuple(dict.fromkeys(place for some in near for place in some if place != name))
 
 
+@dataclass(frozen=True)
+class CorpusPlaces:
+    """Where a corpus's reports lie, for questions that name places: the `Places` read in
+    questions, the counties a report whose text leaves its county open may lie in, and
+    each report's province and prefecture. Made once per corpus from the reports' columns;
+    a snapshot keeps it (`cache`): spelling every town again took 0.5 s of a cold start at
+    50,000 reports."""
+
+    places: Places
+    maybe_in: dict[str, list[int]]  # county -> reports whose county is open (`_possible_counties`)
+    regions_of: list[tuple[str, ...]]  # per report: its province and prefecture
+
+    @classmethod
+    def of(
+        cls,
+        towns: list[str | None],
+        counties: list[str | None],
+        provinces: list[str | None],
+        years: Iterable[int],
+    ) -> CorpusPlaces:
+        """From the reports' simplified township names, counties, provinces and years."""
+        maybe_in = _possible_counties(towns, counties, provinces)
+        regions_of = _regions(counties, provinces)
+        places = Places.of(
+            towns,
+            [*counties, *maybe_in],
+            set(years),  # a set, not np.unique: that imports numpy.ma
+            [region for regions in regions_of for region in regions],
+        )
+        return cls(places, maybe_in, regions_of)
+
+
+def _possible_counties(
+    towns: list[str | None], counties: list[str | None], provinces: list[str | None]
+) -> dict[str, list[int]]:
+    """Reports whose county the text leaves open (下洋镇: 徐闻县, 永春县 and 永定区 each
+    have one), under every county the gazetteer has a township of that name in (within
+    the report's province when known): a question naming one of those counties gets
+    them, with 县区不详 on their source line, rather than "no report from there"."""
+    pairs = enumerate(zip(towns, counties, strict=True))
+    open_ = [i for i, (town, county) in pairs if town and not county]
+    gaz = gazetteer()
+    maybe: dict[str, list[int]] = {}
+    for i in open_:
+        for county in gaz.counties_of(towns[i], provinces[i]):
+            maybe.setdefault(county, []).append(i)
+    return maybe
+
+
+def _regions(counties: list[str | None], provinces: list[str | None]) -> list[tuple[str, ...]]:
+    """Each report's province and prefecture (湖北省, 黄石市), looked up once per county: a
+    question naming one alone (湖北的镇, 杭州的街道) asks for the reports there."""
+    pairs = list(zip(counties, provinces, strict=True))
+    gaz = gazetteer()
+    known = {pair: gaz.regions_of(*pair) for pair in dict.fromkeys(pairs)}
+    return [known[pair] for pair in pairs]
+
+
 def _blanked(name: str) -> list[str]:
     """A place's name with each character of its stem in turn blanked (峰?镇, ?灵镇); none
     for a name without one of `PLACE_ENDINGS`."""
