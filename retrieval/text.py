@@ -424,7 +424,10 @@ def data_fingerprint(data_dir: Path) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _pipeline(data_dir: Path, fingerprint: str) -> TextPipeline:
-    return TextPipeline(data_dir)
+    pipeline = TextPipeline(data_dir)
+    # the hash it is kept under, not a second one (17 ms of a cold start, meaning.npz's)
+    pipeline.__dict__["fingerprint"] = fingerprint
+    return pipeline
 
 
 def default_pipeline(data_dir: Path = DATA_DIR) -> TextPipeline:
