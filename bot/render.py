@@ -126,8 +126,21 @@ def _hit_block(n: int, hit: Hit, forms: Sequence[str], limit: int, script: str) 
     text = in_script(hit.passage.text, script)
     section = in_script(hit.passage.section, script)
     quote = excerpt(text, forms, limit)
-    near = "（意思相近）" if hit.near else ""  # shown for its meaning, not its words
-    return f"{n}. {near}{source_line(hit.report, section)}\n<blockquote>{quote}</blockquote>"
+    # shown for its meaning, not its words; holding only common parts of the question's words
+    tag = "（意思相近）" if hit.near else "（部分相关）" if hit.partial else ""
+    return f"{n}. {tag}{source_line(hit.report, section)}\n<blockquote>{quote}</blockquote>"
+
+
+def _found_header(result: SearchResult) -> str:
+    """找到 12 段相关内容、40 段部分相关的内容和 1 段意思相近的内容: only passages relevant in
+    full count as 相关 (`relevance`); the others are named for what they are."""
+    full = result.total - result.near - result.partial
+    kinds = [f"{full} 段相关内容"] if full else []
+    if result.partial:
+        kinds.append(f"{result.partial} 段部分相关的内容")
+    if result.near:  # passages shown for their meaning, not their words
+        kinds.append(f"{result.near} 段意思相近的内容")
+    return "找到 " + ("、".join(kinds[:-1]) + "和 " if len(kinds) > 1 else "") + kinds[-1]
 
 
 def answer_html(
@@ -140,10 +153,8 @@ def answer_html(
     pages = -(-result.total // PAGE_SIZE)
     if result.tentative:  # only a small part of the question matched: say so
         header = f"没有完全对应的内容，以下 {result.total} 段可能相关"
-    elif result.near:  # passages shown for their meaning, not their words
-        header = f"找到 {result.total - result.near} 段相关内容和 {result.near} 段意思相近的内容"
     else:
-        header = f"找到 {result.total} 段相关内容"
+        header = _found_header(result)
     header += f"（第 {page + 1}/{pages} 页）：" if pages > 1 else "："
     if where := where_named(result.query):  # how the question's places were read
         header = f"{html.escape(where)}，{header}"
@@ -415,6 +426,8 @@ def help_html(bot_username: str | None) -> str:
             "<b>提问技巧</b>：写明乡镇名或年份会只看该镇、该年的报告，例如“王团镇2024年行政处罚多少件”；"
             "问“明年”看的是各报告写给下一年的打算，例如“各镇明年普法有什么打算”；"
             "用繁体提问会得到繁体回答。问“有哪些镇的报告”“湖北有哪些镇”可看收录了哪些报告。",
+            "标“部分相关”的段落只对上问题的一部分（如问“三项制度”只对上“制度”），"
+            "标“意思相近”的段落用词不同、意思接近。",
             "",
             "<b>管理员添加报告</b>：私聊把报告文件（.docx、.pdf、.txt、.md、网页）发给我，"
             "或在群里发送文件并附上说明 /add；我会先给出识别结果，确认后才保存。",

@@ -21,6 +21,7 @@ from . import places as places_module
 from . import query as query_module
 from . import ranking, related, relevance
 from .index import NEAR_PLACES, Index
+from .models import Hit
 from .text import to_simplified
 
 
@@ -32,6 +33,36 @@ def _town_matches(gold: str, got: str | None) -> bool:
     gold, got = _norm(gold), _norm(got)
     stem = gold.rstrip("镇乡")
     return bool(got) and (gold in got or got in gold or (len(stem) >= 2 and stem in got))
+
+
+def _answers(hit: Hit, gold: list[dict]) -> bool:
+    """Whether a hit is one of a question's labelled answers (as ../shared/eval/score.py
+    judges: the town, and the phrase in the text, in Simplified script)."""
+    return any(
+        _town_matches(g["town"], hit.report.township) and _norm(g["has"]) in _norm(hit.passage.text)
+        for g in gold
+    )
+
+
+def counted(index: Index, questions: list[dict]) -> list[tuple[str, str, int, int, str]]:
+    """Per question (id, question): how many passages its words found relevant, how many of
+    them in full (`relevance`: what 找到 N 段 counts), and how its labelled answer among the
+    first five was judged: in full, partial, near (by meaning), weak (可能相关), or "" when
+    not there. data/calibration/counts.tsv."""
+    rows = []
+    for q in questions:
+        result = index.search(q["q"])
+        relevant = 0 if result.tentative else result.total - result.near
+        answer = next((h for h in result.hits if _answers(h, q["gold"])), None)
+        judged = (
+            ""
+            if answer is None
+            else next(
+                (flag for flag in ("near", "weak", "partial") if getattr(answer, flag)), "full"
+            )
+        )
+        rows.append((q.get("id", ""), q["q"], relevant, relevant - result.partial, judged))
+    return rows
 
 
 def score(index: Index, questions: list[dict], top_k: int = 5) -> dict:
@@ -46,18 +77,7 @@ def score(index: Index, questions: list[dict], top_k: int = 5) -> dict:
             refused += not found
             continue
         answerable += 1
-        rank = next(
-            (
-                n
-                for n, h in enumerate(found, start=1)
-                if any(
-                    _town_matches(g["town"], h.report.township)
-                    and _norm(g["has"]) in _norm(h.passage.text)
-                    for g in q["gold"]
-                )
-            ),
-            None,
-        )
+        rank = next((n for n, h in enumerate(found, start=1) if _answers(h, q["gold"])), None)
         if rank:
             hits += 1
             rr += 1 / rank

@@ -22,6 +22,7 @@ from .places import CorpusPlaces
 from .query import parse_question
 from .relevance import (
     DOMAIN_SPECIFICITY,
+    FULL,
     STRONG,
     TABLE_BITS,
     WEAK,
@@ -57,9 +58,13 @@ SENTENCE_WEIGHT = 1.0
 # "A kind of township asked for".
 OTHER_KIND = 0.5
 
-# A question's verdicts (`Index._judge`): the passages at a level, and the share of the
-# question's content given passages cover.
-Judged = tuple[Callable[[int], np.ndarray], Callable[[np.ndarray], np.ndarray]]
+# A question's verdicts (`Index._judge`): the passages at a level or above, and the share
+# of the question's content given passages cover and their levels.
+Judged = tuple[
+    Callable[[int], np.ndarray],
+    Callable[[np.ndarray], np.ndarray],
+    Callable[[np.ndarray], np.ndarray],
+]
 
 
 def _terms_held(distinct: list[str], bits: int) -> tuple[str, ...]:
@@ -81,6 +86,8 @@ class SearchResult:
     # and `near` more shown only as nearest in meaning (`Hit.near`)
     total: int
     near: int = 0
+    # of `total`, relevant only partly (`relevance`: not in full; `Hit.partial`)
+    partial: int = 0
 
     @property
     def tentative(self) -> bool:
@@ -218,11 +225,18 @@ class Index:
             outside = set()
         hits = tuple(
             self._hit(
-                i, float(scores[i] + constant), distinct, int(presence[i]), weak, i in outside
+                i,
+                float(scores[i] + constant),
+                distinct,
+                int(presence[i]),
+                weak,
+                near=i in outside,
+                partial=i not in outside and found.partly(i),
             )
             for i in ranked[offset:wanted].tolist()
         )
-        return SearchResult(query, hits, found.total + len(outside), len(outside))
+        total = found.total + len(outside)
+        return SearchResult(query, hits, total, len(outside), found.partial)
 
     def _found(
         self,
@@ -247,14 +261,14 @@ class Index:
             and len(self) > ranking.BEST_SCORES
             and self.bm25.params.variant == "plus"
         ):
-            found = ranking.among_best(scores, presence, table[0] == STRONG, table[1], wanted)
+            found = ranking.among_best(scores, presence, table[0], table[1], wanted)
             if found is not None:
                 return found
         judged = self._judge(words, distinct, presence, table, bool(query.townships))
-        candidates, coverage, weak = self._relevant(query, judged, allowed)
+        candidates, coverage, weak, full = self._relevant(query, judged, allowed)
         if not (positive := scores.take(candidates) > 0).all():  # > 0 except in Okapi
-            candidates, coverage = candidates[positive], coverage[positive]
-        return ranking.found(candidates, scores.take(candidates), coverage, weak, wanted)
+            candidates, coverage, full = candidates[positive], coverage[positive], full[positive]
+        return ranking.found(candidates, scores.take(candidates), coverage, weak, wanted, full)
 
     def _by_sentences(
         self,
@@ -477,11 +491,16 @@ class Index:
         query: Query,
         judged: Judged,
         allowed: np.ndarray | None,
-    ) -> tuple[np.ndarray, np.ndarray, bool]:
+    ) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray]:
         """The passages to show, in the places and years the question names: the relevant
         ones, or the possibly relevant ones when none is; the share of the question's
-        content each covers; and whether they are only possibly relevant (`_judge`)."""
-        at_level, coverage = judged
+        content each covers; whether they are only possibly relevant (`_judge`); and
+        whether each is relevant in full (all of them when only possibly relevant).
+
+        Possibly relevant passages are asked for at WEAK or above, the relevant ones
+        among them too: only when the filters leave no relevant passage, so they leave
+        none of them either."""
+        at_level, coverage, level_of = judged
         weak = False
         for wanted in (STRONG, WEAK):
             shown = at_level(wanted)
@@ -494,7 +513,8 @@ class Index:
             if len(shown):
                 break
             weak = True
-        return shown, coverage(shown), weak
+        full = np.ones(len(shown), dtype=bool) if weak else level_of(shown) == FULL
+        return shown, coverage(shown), weak, full
 
     @staticmethod
     def _judge(
@@ -504,8 +524,9 @@ class Index:
         table: tuple[np.ndarray, np.ndarray] | None,
         town_named: bool,
     ) -> Judged:
-        """A function listing the passages at a level (WEAK or STRONG, see `relevance`),
-        and one giving the share of the question's content given passages cover.
+        """A function listing the passages at a level or above (WEAK, STRONG or FULL, see
+        `relevance`), one giving the share of the question's content given passages cover,
+        and one giving their levels.
 
         When the question has few terms (nearly always), one lookup per passage in the
         `table` of every presence pattern (`relevance.levels`): `take` from a boolean table
@@ -514,17 +535,19 @@ class Index:
         if table is not None:
             levels_of, covered = table
             return (
-                lambda wanted: np.flatnonzero((levels_of == wanted).take(presence)),
+                lambda wanted: np.flatnonzero((levels_of >= wanted).take(presence)),
                 lambda shown: covered.take(presence.take(shown)),
+                lambda shown: levels_of.take(presence.take(shown)),
             )
         held = np.flatnonzero(presence != 0)
         verdict = judge(words, distinct, presence[held].astype(np.uint64), town_named)
         level = np.zeros(len(presence), dtype=np.uint8)
         level[held[verdict.weak]] = WEAK
         level[held[verdict.strong]] = STRONG
+        level[held[verdict.full]] = FULL
         coverage = np.zeros(len(presence))
         coverage[held] = verdict.coverage
-        return lambda wanted: np.flatnonzero(level == wanted), coverage.take
+        return lambda wanted: np.flatnonzero(level >= wanted), coverage.take, level.take
 
     def _in_years(self, candidates: np.ndarray, years: tuple[int, ...]) -> np.ndarray:
         """Candidates a year filter keeps: passages of reports covering one of the years,
@@ -616,9 +639,16 @@ class Index:
         return np.array(out + [i for i, _ in remaining], dtype=np.int64)
 
     def _hit(
-        self, i: int, score: float, distinct: list[str], presence: int, weak: bool, near: bool
+        self,
+        i: int,
+        score: float,
+        distinct: list[str],
+        presence: int,
+        weak: bool,
+        near: bool,
+        partial: bool,
     ) -> Hit:
         passage = self.corpus.passages[i]
         matched = _terms_held(distinct, presence)
         report = self.corpus.reports[self.report_of[i]]
-        return Hit(passage, report, score, matched, weak, near)
+        return Hit(passage, report, score, matched, weak, near, partial)

@@ -154,6 +154,8 @@ class Hit:
     weak: bool = False  # only possibly relevant: little of the question matched
     # shown as the passage nearest to the question in meaning, not judged relevant by its words
     near: bool = False
+    # relevant only partly: by common parts of the question's words (`relevance`, in full)
+    partial: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -170,4 +172,5 @@ class Hit:
             "matched": list(self.matched),
             "weak": self.weak,
             "near": self.near,
+            "partial": self.partial,
         }

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .relevance import FULL, STRONG
+
 # Relevance is judged and ranked among this many best-scoring passages where that provably
 # gives the same pages (`among_best`). At 1M passages judging and ranking every passage
 # took 6.0 of a question's 18 ms (line profile); judged among the best, a question's p50
@@ -24,17 +26,24 @@ import numpy as np
 BEST_SCORES = 2048
 
 
+def _none(i: int) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Found:
     """The passages a question found: the best ranked, how many there are, whether only
-    possibly relevant, whether one passage is among them, and (when judged from them) the
-    positions of the best-scoring passages, ascending."""
+    possibly relevant, whether one passage is among them, (when judged from them) the
+    positions of the best-scoring passages, ascending, and how many of them are relevant
+    only partly, and whether one passage is (`relevance`: not in full)."""
 
     ranked: np.ndarray
     total: int
     weak: bool
     relevant: Callable[[int], bool]
     best: np.ndarray | None = None
+    partial: int = 0
+    partly: Callable[[int], bool] = _none
 
 
 def rank_key(scores: np.ndarray, coverage: np.ndarray) -> np.ndarray:
@@ -67,35 +76,46 @@ def ranked(
 
 
 def found(
-    candidates: np.ndarray, score: np.ndarray, coverage: np.ndarray, weak: bool, wanted: int
+    candidates: np.ndarray,
+    score: np.ndarray,
+    coverage: np.ndarray,
+    weak: bool,
+    wanted: int,
+    full: np.ndarray,
 ) -> Found:
-    """Every relevant passage judged: `candidates` ascending, with their scores and
-    coverage."""
+    """Every relevant passage judged: `candidates` ascending, with their scores, coverage
+    and whether each is relevant in full."""
+    partly = candidates[~full]
     return Found(
         ranked(candidates, score, coverage, wanted),
         len(candidates),
         weak,
         functools.partial(_holds, candidates),
+        partial=len(partly),
+        partly=functools.partial(_holds, partly),
     )
 
 
 def among_best(
     scores: np.ndarray,
     presence: np.ndarray,
-    strong: np.ndarray,
+    level: np.ndarray,
     covered: np.ndarray,
     wanted: int,
 ) -> Found | None:
-    """What `found` gives for the relevant passages (`strong`, per presence pattern, with
-    the content each pattern `covered`), from the BEST_SCORES best-scoring passages alone:
+    """What `found` gives for the relevant passages (`level` STRONG or FULL, per presence
+    pattern, with the content each pattern `covered`), from the BEST_SCORES best-scoring
+    passages alone:
     every relevant passage is counted (one lookup a passage), but only those are ranked. A
     passage's rank (`rank_key`) is at most its score (coverage ≤ 1), so when the last rank
     of the pool beats every score outside them, no passage outside could enter the pool.
     None (judge them all) when there is no relevant passage or the bound fails (4 of the
     235 benchmark questions at 100k). Scores must be > 0 wherever a term is held (BM25+)."""
-    total = int(np.count_nonzero(strong.take(presence)))
+    levels = level.take(presence)
+    total = int(np.count_nonzero(levels >= STRONG))
     if not total:
         return None
+    strong = level >= STRONG
     best = np.sort(largest(scores, BEST_SCORES))  # ascending: ties to the earlier
     candidates = best[strong.take(presence.take(best))]
     coverage = covered.take(presence.take(candidates))
@@ -109,7 +129,15 @@ def among_best(
         if last <= scores.take(best).min() * (1 + 1e-9):  # coverage ≤ 1, but rounded
             return None
     order = ranked(candidates, score, coverage, wanted)
-    return Found(order, total, False, lambda i: bool(strong[presence[i]]), best)
+    return Found(
+        order,
+        total,
+        False,
+        lambda i: bool(strong[presence[i]]),
+        best,
+        total - int(np.count_nonzero(levels == FULL)),
+        lambda i: bool(level[presence[i]] == STRONG),
+    )
 
 
 def largest(values: np.ndarray, k: int) -> np.ndarray:

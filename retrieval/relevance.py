@@ -11,7 +11,11 @@ left by a run of single characters; our 八五普法 weighs). A passage is
   township, 街道 or 乡镇, which says which reports and is in nearly every passage of
   theirs, unless the question has no other) and covers at least
   `STRONG_COVERAGE` of the content weight (sub-words give partial credit: 调解 covers
-  part of 人民调解);
+  part of 人民调解). It is relevant **in full** when it covers that much counting each
+  sub-word or related word at most at its own weight against the word's: 制度 is half of
+  三项制度 by its characters but says little of it, and 建设 (a word related to 设施) is in
+  every report. Only passages relevant in full are counted as found (找到 N 段); the others
+  are shown as 部分相关, ranked as before (`Index.search`; data/calibration/counts.tsv);
 - **possibly relevant** (shown as 可能相关) when it covers less, but at least
   `WEAK_COVERAGE`, and one of the words it holds is a domain word: used in the
   corpus at least e^`DOMAIN_SPECIFICITY` times as often as in everyday Chinese (执法, 普法,
@@ -49,6 +53,9 @@ class ContentWord:
     weight: float  # rarity in the corpus; 0 for fragments nobody uses
     specificity: float  # log of corpus frequency over everyday frequency
     kind: bool = False  # a kind of township (街道, 乡镇): says which reports, not what about
+    # per part, its credit toward relevance in full: its share, at most its own weight over
+    # the word's (`content_words`); empty: the shares
+    strict: tuple[float, ...] = ()
 
 
 def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> list[ContentWord]:
@@ -64,7 +71,11 @@ def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> lis
         known = df > 0 or pipeline.in_dictionary(token)
         weight = bm25.term_weight(token) if known else 0.0
         specificity = math.log((df + 0.5) / corpus_tokens / pipeline.general_share(token))
-        words.append(ContentWord(group, weight, specificity, token in TOWN_KINDS))
+        strict = tuple(
+            min(share, bm25.term_weight(part) / weight) if weight else share
+            for part, share, _ in group
+        )
+        words.append(ContentWord(group, weight, specificity, token in TOWN_KINDS, strict))
     if all(w.kind for w in words):  # 街道有哪些 asks about the kind itself
         words = [replace(w, kind=False) for w in words]
     return words
@@ -77,6 +88,7 @@ class Verdict:
     strong: np.ndarray  # bool
     weak: np.ndarray  # bool, disjoint from strong
     coverage: np.ndarray  # share of the question's content weight each passage covers
+    full: np.ndarray  # bool, within strong: relevant in full
 
 
 def judge(
@@ -88,27 +100,30 @@ def judge(
     depends only on those bits, so it is computed once per distinct bit pattern.
     """
     patterns, inverse = np.unique(presence, return_inverse=True)
-    strong, weak, coverage = _verdicts(words, distinct, patterns.astype(np.uint64), town_named)
-    return Verdict(strong[inverse], weak[inverse], coverage[inverse])
+    strong, weak, coverage, full = _verdicts(
+        words, distinct, patterns.astype(np.uint64), town_named
+    )
+    return Verdict(strong[inverse], weak[inverse], coverage[inverse], full[inverse])
 
 
 # Questions with at most this many distinct terms are judged by a table over every
 # possible presence pattern (2^16 entries at most), one lookup per passage.
 TABLE_BITS = 16
-NONE, WEAK, STRONG = 0, 1, 2
+NONE, WEAK, STRONG, FULL = 0, 1, 2, 3  # FULL: relevant in full (STRONG: only partly)
 
 
 def levels(
     words: list[ContentWord], distinct: list[str], town_named: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For every presence pattern of up to TABLE_BITS terms: NONE, WEAK or STRONG, and the
-    share of the question's content weight it covers."""
+    """For every presence pattern of up to TABLE_BITS terms: NONE, WEAK, STRONG or FULL,
+    and the share of the question's content weight it covers."""
     if len(distinct) > TABLE_BITS:
         raise ValueError(f"a table for {len(distinct)} terms would be too large")
     patterns = np.arange(1 << len(distinct), dtype=np.uint64)
     bits = _bits(len(distinct))
-    strong, weak, coverage = _verdicts(words, distinct, patterns, town_named, bits)
-    return np.where(strong, STRONG, np.where(weak, WEAK, NONE)).astype(np.uint8), coverage
+    strong, weak, coverage, full = _verdicts(words, distinct, patterns, town_named, bits)
+    level = np.where(full, FULL, np.where(strong, STRONG, np.where(weak, WEAK, NONE)))
+    return level.astype(np.uint8), coverage
 
 
 @functools.lru_cache(maxsize=TABLE_BITS + 1)
@@ -131,6 +146,7 @@ def _verdicts(
     `bits`, when given, holds each term's bit of every pattern (`_bits`)."""
     bit = {t: k for k, t in enumerate(distinct)}
     covered = np.zeros(len(patterns))
+    covered_strictly = np.zeros(len(patterns))
     whole = np.zeros(len(patterns), dtype=bool)
     domain = np.zeros(len(patterns), dtype=bool)
     total = sum(w.weight for w in words)
@@ -138,13 +154,16 @@ def _verdicts(
         if not any(token in bit for token, _, _ in word.parts):
             continue  # holds no term with a bit (a pasted text's 64th word on): adds 0
         credit = np.zeros(len(patterns))
+        strict = np.zeros(len(patterns))
         held = np.zeros(len(patterns), dtype=bool)
-        for token, share, head in word.parts:
+        firm_shares = word.strict or tuple(share for _, share, _ in word.parts)
+        for (token, share, head), firm in zip(word.parts, firm_shares, strict=True):
             if token in bit:
                 k = bit[token]
                 has = bits[k] if bits is not None else (patterns >> np.uint64(k)) & np.uint64(1)
                 has = has.astype(bool, copy=False)
                 credit += share * has
+                strict += firm * has
                 if head:
                     held |= has
         if not word.kind:
@@ -152,7 +171,9 @@ def _verdicts(
         if word.specificity >= DOMAIN_SPECIFICITY:
             domain |= held
         covered += word.weight * np.minimum(credit, 1.0)
+        covered_strictly += word.weight * np.minimum(strict, 1.0)
     coverage = covered / (total or 1.0)
     strong = whole & (coverage >= STRONG_COVERAGE)
     weak = whole & ~strong & ((domain & (coverage >= WEAK_COVERAGE)) | town_named)
-    return strong, weak, np.where(whole, coverage, 0.0)
+    full = strong & (covered_strictly / (total or 1.0) >= STRONG_COVERAGE)
+    return strong, weak, np.where(whole, coverage, 0.0), full

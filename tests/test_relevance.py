@@ -8,9 +8,11 @@ import json
 import numpy as np
 import pytest
 
+from bot.render import SIMPLIFIED, TRADITIONAL, answer_html, help_html
 from retrieval import follow_up, to_simplified
+from retrieval.ablation import counted, load_questions
 from retrieval.gazetteer import town_spellings
-from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, REAL_QUESTIONS
+from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, DEV_QUESTIONS, REAL_QUESTIONS
 from retrieval.places import Places
 from retrieval.relevance import STRONG_COVERAGE, WEAK_COVERAGE, content_words, judge
 from retrieval.segment import jieba_frequencies
@@ -304,6 +306,52 @@ def test_counts_only_passages_about_the_question(seed_index):
     result = seed_index.search("信访工作怎么做", top_k=100)
     assert 0 < result.total <= 15
     assert all("信访" in to_simplified(h.passage.section + h.passage.text) for h in result.hits)
+
+
+def _counts_rows(corpus: str, questions: str) -> list[tuple]:
+    """Rows of data/calibration/counts.tsv for one corpus and set, as `counted` gives them."""
+    lines = (CALIBRATION_DIR / "counts.tsv").read_text("utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if not line.startswith("#")][1:]
+    return [
+        (i, q, int(r), int(f), a) for c, s, i, q, r, f, a in rows if (c, s) == (corpus, questions)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "answers", "found", "in_full"),
+    [
+        ("relevance", CALIBRATION_DIR / "relevance.jsonl", 29, 216, 165),
+        ("dev", DEV_QUESTIONS, 34, 235, 218),
+    ],
+)
+def test_found_counts_passages_relevant_in_full(seed_index, name, path, answers, found, in_full):
+    """找到 N 段 counts the passages that answer the question by its own words, not by a
+    common part of one (制度 of 三项制度) or a related word in every report (建设 for 设施):
+    the seeds rows of data/calibration/counts.tsv, recomputed. Every labelled answer the
+    words find among the first five is relevant in full, and the counts fall."""
+    if not path.exists():
+        pytest.skip(f"{path} is not beside the repository")
+    rows = counted(seed_index, load_questions(path))
+    assert rows == _counts_rows("seeds", name)
+    judged = [answer for *_, answer in rows if answer in ("full", "partial")]
+    assert len(judged) == answers and set(judged) == {"full"}
+    assert sum(row[3] for row in rows) == in_full < sum(row[2] for row in rows) == found
+
+
+def test_passages_relevant_only_partly_are_named_so(seed_index):
+    """村里的法治宣传设施旧了坏了怎么办: its words find 34 passages, 25 of them by 建设 (a word
+    related to 设施) beside 法治 and 宣传. The header counts 9 as 相关 and names the rest, and
+    each of those shown is marked 部分相关."""
+    result = seed_index.search("村里的法治宣传设施旧了坏了怎么办", top_k=12)
+    assert (result.total, result.near, result.partial) == (35, 1, 25)
+    message = answer_html(result, [["设施"]] * len(result.hits), SIMPLIFIED)
+    assert message.startswith("找到 9 段相关内容、25 段部分相关的内容和 1 段意思相近的内容")
+    partly = [h for h in result.hits if h.partial]
+    assert partly and all("设施" not in h.matched and not h.near for h in partly)
+    assert message.count("（部分相关）") == len(partly)
+    assert "（部分相關）" in answer_html(result, [["设施"]] * len(result.hits), TRADITIONAL)
+    assert seed_index.search("普法").partial == 0  # a word of its own: every passage in full
+    assert all(f"“{mark}”" in help_html(None) for mark in ("部分相关", "意思相近"))  # /help says
 
 
 @pytest.mark.parametrize(

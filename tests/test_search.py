@@ -178,6 +178,9 @@ def test_cli_json_contract():
     assert hit["township"] == "潭灣鎮" and hit["year"] == 2024 and hit["county"] == "辰溪县"
     assert "执法记录仪" in to_simplified(hit["text"])
     assert json.loads(_cli("--json", "执法记录仪配备情况").splitlines()[0])[0]["id"] == hit["id"]
+    question = "村里的法治宣传设施旧了坏了怎么办"  # passages relevant only partly say so
+    marked = json.loads(_cli("--json", "--top-k", "12", question).splitlines()[0])
+    assert {h["partial"] for h in marked} == {True, False}
 
 
 def test_cli_human_output():
@@ -331,8 +334,9 @@ def test_a_reply_asking_which_towns_there_are_is_a_new_question(seed_index):
 def test_judging_the_best_scoring_passages_answers_as_judging_all(tmp_path, monkeypatch, best):
     """Over more passages than BEST_SCORES, most questions are judged and ranked from the
     best-scoring passages alone (`ranking.among_best`); the pages, their order (ties by
-    score, then position) and the counts are those of judging every passage. With 150 of
-    them the bound often fails and every passage is judged: the two must still agree."""
+    score, then position) and the counts (those relevant only partly too) are those of
+    judging every passage. With 150 of them the bound often fails and every passage is
+    judged: the two must still agree."""
     from retrieval import ranking
     from retrieval.bench import _questions
     from retrieval.synthetic import generate
@@ -353,12 +357,18 @@ def test_judging_the_best_scoring_passages_answers_as_judging_all(tmp_path, monk
 
     def pages() -> list:
         return [
-            (r.total, r.near, [(h.report.source, h.passage.text, h.near) for h in r.hits])
+            (
+                r.total,
+                r.near,
+                r.partial,
+                [(h.report.source, h.passage.text, h.near, h.partial) for h in r.hits],
+            )
             for q in questions
             for r in (index.search(q, top_k=k, offset=offset) for k, offset in ((5, 0), (20, 5)))
         ]
 
     among = pages()
     assert sum(f is not None for f in taken) > 0.3 * len(taken)
+    assert sum(page[2] > 0 for page in among) > 0.1 * len(among)  # some found partly
     monkeypatch.setattr(ranking, "BEST_SCORES", 10**12)
     assert pages() == among
