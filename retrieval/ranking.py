@@ -33,9 +33,9 @@ def _none(i: int) -> bool:
 @dataclass(frozen=True)
 class Found:
     """The passages a question found: the best ranked, how many there are, whether only
-    possibly relevant, whether one passage is among them, (when judged from them) the
-    positions of the best-scoring passages, ascending, and how many of them are relevant
-    only partly, and whether one passage is (`relevance`: not in full)."""
+    possibly relevant, whether one passage is among them, and (when judged from them) the
+    positions of the best-scoring passages, ascending. Of those found, how many are
+    relevant only partly (`relevance`: not in full), and whether one passage is."""
 
     ranked: np.ndarray
     total: int
@@ -105,8 +105,8 @@ def among_best(
 ) -> Found | None:
     """What `found` gives for the relevant passages (`level` STRONG or FULL, per presence
     pattern, with the content each pattern `covered`), from the BEST_SCORES best-scoring
-    passages alone:
-    every relevant passage is counted (one lookup a passage), but only those are ranked. A
+    passages alone: every relevant passage is counted, in full or not (one lookup a
+    passage), but only those are ranked. A
     passage's rank (`rank_key`) is at most its score (coverage ≤ 1), so when the last rank
     of the pool beats every score outside them, no passage outside could enter the pool.
     None (judge them all) when there is no relevant passage or the bound fails (4 of the
