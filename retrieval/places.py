@@ -7,7 +7,6 @@ question's places here first."""
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -227,7 +226,7 @@ def _names_place(
     street = spelling == street_form(name)
     if not street and not pipeline.general_freq(spelling):
         return True
-    edges = _edges(text, pipeline)  # one cut of the question for every test below
+    edges = set(pipeline.word_edges(text))  # one cut of the question for every test below
     whole = _cut_as_a_word(text, spelling, edges)
     if street:
         return whole  # 金花街的, not 古城街区, 宜城街上
@@ -263,14 +262,9 @@ def _beside_a_town(head: str, tail: str, towns: dict[str, str]) -> bool:
 
 
 def _cut_as_a_word(text: str, word: str, edges: set[int]) -> bool:
-    """Whether jieba's words of `text` (their `_edges`) start and end where `word` does
+    """Whether jieba's words of `text` (their `word_edges`) start and end where `word` does
     somewhere."""
     return any(i in edges and i + len(word) in edges for i in occurrences(text, word))
-
-
-def _edges(text: str, pipeline: TextPipeline) -> set[int]:
-    """Where jieba's words of `text` start and end."""
-    return set(itertools.accumulate(map(len, pipeline.segmenter.cuts(text)), initial=0))
 
 
 def unknown_places(text: str, pipeline: TextPipeline) -> list[str]:
@@ -336,7 +330,7 @@ def _misspelt(
         return None
     if not 0 < len(places.spelt_like(name)) <= MISSPELT_NEIGHBOURS:
         return None
-    if at not in _edges(text, pipeline):
+    if at not in pipeline.word_edges(text):
         return None  # 法律进镇村, 成立由镇…, 部署和镇党委: the stem starts inside a word
     return name if _cut_as_a_name(text, at, name, pipeline) else None
 

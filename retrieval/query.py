@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
 from collections.abc import Callable
 
@@ -312,7 +311,7 @@ def _next_year_in(text: str, pipeline: TextPipeline) -> tuple[bool, str]:
     matches = list(AHEAD.finditer(text))
     if not matches:
         return False, text
-    starts = list(itertools.accumulate(map(len, pipeline.segmenter.cuts(text)), initial=0))
+    starts = pipeline.word_edges(text)
     said = []
     for m in matches:
         at = bisect.bisect_left(starts, m.start())

@@ -186,6 +186,11 @@ class TextPipeline:
             self._keep_whole(segmenter, word)
         return segmenter
 
+    def word_edges(self, text: str) -> list[int]:
+        """Where jieba's words of `text` (in matching form) start and end, in order: 0
+        first, len(text) last."""
+        return list(itertools.accumulate(map(len, self.segmenter.cuts(text)), initial=0))
+
     def add_word(self, word: str) -> None:
         """Keep a word whole (domain terms, township names)."""
         self._keep_whole(self.segmenter, word)
