@@ -58,13 +58,9 @@ SENTENCE_WEIGHT = 1.0
 # "A kind of township asked for".
 OTHER_KIND = 0.5
 
-# A question's verdicts (`Index._judge`): the passages at a level or above, and the share
-# of the question's content given passages cover and their levels.
-Judged = tuple[
-    Callable[[int], np.ndarray],
-    Callable[[np.ndarray], np.ndarray],
-    Callable[[np.ndarray], np.ndarray],
-]
+# A question's verdicts (`Index._judge`): the passages at a level or above, and for given
+# passages the share of the question's content each covers and its level.
+Judged = tuple[Callable[[int], np.ndarray], Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]]
 
 
 def _terms_held(distinct: list[str], bits: int) -> tuple[str, ...]:
@@ -500,7 +496,7 @@ class Index:
         Possibly relevant passages are asked for at WEAK or above, the relevant ones
         among them too: only when the filters leave no relevant passage, so they leave
         none of them either."""
-        at_level, coverage, level_of = judged
+        at_level, verdicts_of = judged
         weak = False
         for wanted in (STRONG, WEAK):
             shown = at_level(wanted)
@@ -513,8 +509,8 @@ class Index:
             if len(shown):
                 break
             weak = True
-        full = np.ones(len(shown), dtype=bool) if weak else level_of(shown) == FULL
-        return shown, coverage(shown), weak, full
+        coverage, levels = verdicts_of(shown)
+        return shown, coverage, weak, np.ones(len(shown), dtype=bool) if weak else levels == FULL
 
     @staticmethod
     def _judge(
@@ -525,8 +521,8 @@ class Index:
         town_named: bool,
     ) -> Judged:
         """A function listing the passages at a level or above (WEAK, STRONG or FULL, see
-        `relevance`), one giving the share of the question's content given passages cover,
-        and one giving their levels.
+        `relevance`), and one giving the share of the question's content given passages
+        cover and their levels.
 
         When the question has few terms (nearly always), one lookup per passage in the
         `table` of every presence pattern (`relevance.levels`): `take` from a boolean table
@@ -534,11 +530,12 @@ class Index:
         ms at 100k passages), and `flatnonzero` of booleans a sixth of that of integers."""
         if table is not None:
             levels_of, covered = table
-            return (
-                lambda wanted: np.flatnonzero((levels_of >= wanted).take(presence)),
-                lambda shown: covered.take(presence.take(shown)),
-                lambda shown: levels_of.take(presence.take(shown)),
-            )
+
+            def verdicts_of(shown: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                patterns = presence.take(shown)
+                return covered.take(patterns), levels_of.take(patterns)
+
+            return lambda wanted: np.flatnonzero((levels_of >= wanted).take(presence)), verdicts_of
         held = np.flatnonzero(presence != 0)
         verdict = judge(words, distinct, presence[held].astype(np.uint64), town_named)
         level = np.zeros(len(presence), dtype=np.uint8)
@@ -547,7 +544,10 @@ class Index:
         level[held[verdict.full]] = FULL
         coverage = np.zeros(len(presence))
         coverage[held] = verdict.coverage
-        return lambda wanted: np.flatnonzero(level >= wanted), coverage.take, level.take
+        return (
+            lambda wanted: np.flatnonzero(level >= wanted),
+            lambda shown: (coverage.take(shown), level.take(shown)),
+        )
 
     def _in_years(self, candidates: np.ndarray, years: tuple[int, ...]) -> np.ndarray:
         """Candidates a year filter keeps: passages of reports covering one of the years,
