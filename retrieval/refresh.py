@@ -18,6 +18,7 @@ from pathlib import Path
 from .build import (
     LOADED_CODE,
     CorpusFile,
+    changes_exceed,
     code_fingerprint,
     corpus_key,
     file_salt,
@@ -59,9 +60,7 @@ def refresh(index: Index, corpus_dir: Path, cache_dir: Path) -> Refreshed | None
     )
     if new_origin.key == origin.key:
         return Refreshed(index, tuple(files))
-    before = set(origin.files)
-    changed = [f for f in files if (f.source, f.key) not in before]
-    if sum(_size(f.path) for f in changed) > REFRESH_BYTES:
+    if changes_exceed(index, files, REFRESH_BYTES):
         return None
     updated = update_index(index, files, skipped, cache, index.params, 1, 0, new_origin)
     return Refreshed(updated, tuple(files))
@@ -77,10 +76,3 @@ def persist(refreshed: Refreshed, cache_dir: Path) -> Index:
     if mapped is None or mapped.corpus.origin != index.corpus.origin:
         return index
     return mapped
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0

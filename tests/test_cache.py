@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import build_index
+from retrieval import build, build_index
 from retrieval.paths import DATA_DIR
 
 from .conftest import ROOT, SEEDS, mapped
@@ -190,6 +190,29 @@ def test_the_snapshots_file_list_is_read_only_to_update(corpus_copy, cache):
     fresh = build_index(corpus_copy)
     assert _ids(updated, "无人机巡查") == _ids(fresh, "无人机巡查") != []
     assert (cache / "snapshot" / "files.pkl").read_bytes() != b"not a pickle"
+
+
+def test_a_build_updates_after_a_few_changes_and_builds_anew_after_many(
+    corpus_copy, cache, monkeypatch
+):
+    """An update holds the reports it adds in memory, so past `UPDATE_BYTES` of changed
+    files (after a code or dictionary change: every file) the build streams instead. Both
+    answer alike; they differ in how words are numbered: an update adds new words last, a
+    build numbers them as it meets them, so a fresh build's numbering shows which ran."""
+    build_index(corpus_copy, cache_dir=cache)
+    target = sorted(corpus_copy.glob("*.txt"))[0]  # the first report: 无人机 is met first
+    target.write_text(target.read_text("utf-8") + "\n试点无人机巡查执法。\n", "utf-8")
+    fresh = build_index(corpus_copy)
+    monkeypatch.setattr(build, "UPDATE_BYTES", target.stat().st_size)
+    updated = build_index(corpus_copy, cache_dir=cache)
+    assert list(updated.bm25.vocab)[-1] == "无人机" != list(fresh.bm25.vocab)[-1]
+    assert _ids(updated, "无人机巡查") == _ids(fresh, "无人机巡查") != []
+    target.write_text(target.read_text("utf-8") + "\n试点无人机夜间巡查。\n", "utf-8")
+    fresh = build_index(corpus_copy)
+    monkeypatch.setattr(build, "UPDATE_BYTES", target.stat().st_size - 1)
+    rebuilt = build_index(corpus_copy, cache_dir=cache)
+    assert list(rebuilt.bm25.vocab) == list(fresh.bm25.vocab)
+    assert _ids(rebuilt, "无人机夜间巡查") == _ids(fresh, "无人机夜间巡查") != []
 
 
 def test_corrupt_file_entry_is_reanalysed(corpus_copy, cache):
