@@ -308,6 +308,18 @@ def test_counts_only_passages_about_the_question(seed_index):
     assert all("信访" in to_simplified(h.passage.section + h.passage.text) for h in result.hits)
 
 
+def test_a_word_in_latin_letters_is_part_of_the_question(seed_index):
+    """有没有镇用AI搞普法 counted every 普法 passage as found, AI weighing nothing like a
+    fragment of a cut. No seed says AI: nothing is found, and the reply suggests asking
+    about 普法 alone. A Latin word a report uses (王团镇's APP) finds it."""
+    assert seed_index.search("普法").total > 20
+    result = seed_index.search("有没有镇用AI搞普法")
+    assert not result.hits
+    assert [word for word, _ in seed_index.words_that_find(result.query)] == ["普法"]
+    app = seed_index.search("哪个镇用APP上报纠纷")
+    assert not app.tentative and "APP" in app.hits[0].passage.text
+
+
 def _counts_rows(corpus: str, questions: str) -> list[tuple]:
     """Rows of data/calibration/counts.tsv for one corpus and set, as `counted` gives them."""
     lines = (CALIBRATION_DIR / "counts.tsv").read_text("utf-8").splitlines()
