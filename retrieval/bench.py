@@ -3,6 +3,7 @@ against baselines in the same run (raw jieba, rank-bm25), on a synthetic corpus.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -237,13 +238,15 @@ def _under_reload(index: Index, questions: list[str], corpus: Path, cache: Path)
     return _percentiles(times)[1]
 
 
-def _incremental(index: Index, corpus: Path, cache: Path) -> tuple[float, float]:
+def _incremental(index: Index, corpus: Path, cache: Path) -> tuple[float, float, float]:
     """Seconds until a newly added report is searchable, the way the bot reloads after an
-    upload (`refresh`, in the serving process), and then the seconds to save the result."""
+    upload (`refresh`, in the serving process); the serving process's peak memory (MiB)
+    meanwhile, the updated index held in memory; then the seconds to save the result."""
     text = next(iter(sorted(corpus.iterdir()))).read_text("utf-8")
     (corpus / "zz_new.txt").write_text(
         text.replace("坚持依法行政", "坚持依法行政，试点无人机巡查执法"), "utf-8"
     )
+    _reset_peak_rss()
     started = time.perf_counter()
     refreshed = refresh(index, corpus, cache)
     if refreshed is None:  # what the bot would hand to a subprocess build
@@ -254,9 +257,17 @@ def _incremental(index: Index, corpus: Path, cache: Path) -> tuple[float, float]
     if not refreshed.index.search("无人机巡查").hits:
         raise RuntimeError("the added report is not searchable after the incremental reload")
     seconds = time.perf_counter() - started
+    peak = _rss_mb("VmHWM")
     started = time.perf_counter()
     persist(refreshed, cache)
-    return seconds, time.perf_counter() - started
+    return seconds, peak, time.perf_counter() - started
+
+
+def _reset_peak_rss() -> None:
+    """Start VmHWM again from the current RSS (Linux: writing 5 to clear_refs), so the
+    peak read next is of what follows; a peak of the whole run where that is refused."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def measure(passages: int, vocabulary: str = "heaps") -> dict:
@@ -279,7 +290,7 @@ def measure(passages: int, vocabulary: str = "heaps") -> dict:
         under_reload_p95 = _under_reload(index, questions, corpus, cache)
         cold_cached = _cold_start(corpus, cache, questions[0], runs=5)
         cold_uncached = _cold_start(corpus, Path(tmp) / "empty-cache", questions[0])
-        incremental_s, persist_s = _incremental(index, corpus, cache)
+        incremental_s, incremental_peak, persist_s = _incremental(index, corpus, cache)
         docs = _corpus_docs(index, cache)
         terms = [list(index.parse(q).terms) for q in questions]
         base_p50, base_p95, base_n = _baseline(docs, terms)
@@ -318,6 +329,7 @@ def measure(passages: int, vocabulary: str = "heaps") -> dict:
         "reload_p95_ratio": round(under_reload_p95 / p95, 2),
         "incremental_reload_seconds": round(incremental_s, 2),
         "incremental_persist_seconds": round(persist_s, 2),
+        "incremental_peak_rss_mb": round(incremental_peak),
     }
 
 
