@@ -59,7 +59,10 @@ class SparseBM25:
         params: BM25Params,
         weights: tuple[np.ndarray, np.ndarray] | None = None,
         dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        weigh_when_asked: bool = False,
     ) -> None:
+        """`weigh_when_asked`: weigh a question's postings as it asks, never all of them
+        in memory (an updated index, until it is saved and mapped: `update`)."""
         self.vocab = vocab
         self.starts = starts  # postings of term t: [starts[t], starts[t + 1])
         self.post_docs = post_docs
@@ -72,6 +75,7 @@ class SparseBM25:
         self.idf = self._idf()
         p = params
         self._norm = p.k1 * (1 - p.b + p.b * doc_len / self.avgdl) if self.n_docs else doc_len
+        self._weigh_when_asked = weigh_when_asked and weights is None
         if weights is not None:
             self.__dict__["_weight_arrays"] = weights
         if dense is not None:
@@ -85,9 +89,12 @@ class SparseBM25:
     def post_weight(self) -> np.ndarray:
         return self._weight_arrays[0]
 
-    @property
+    @functools.cached_property
     def term_base(self) -> np.ndarray:
-        return self._weight_arrays[1]
+        """Per term, the constant it adds to every passage (saved, or computed alone)."""
+        if "_weight_arrays" in self.__dict__:
+            return self._weight_arrays[1]
+        return self._term_base()
 
     @functools.cached_property
     def _dense(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -121,9 +128,11 @@ class SparseBM25:
         return weights, held
 
     def prepare(self) -> None:
-        """Weigh the postings and lay out the dense columns now, not in the first question
-        (after a reload, before the new index is swapped in)."""
-        self.post_weight  # noqa: B018
+        """Weigh the postings (unless weighed when asked) and lay out the dense columns
+        now, not in the first question (after a reload, before the new index is swapped
+        in)."""
+        if not self._weigh_when_asked:
+            self.post_weight  # noqa: B018
         self._dense  # noqa: B018
 
     @classmethod
@@ -310,7 +319,7 @@ class SparseBM25:
                 continue
             lo, hi = self.starts[t], self.starts[t + 1]
             docs = self.post_docs[lo:hi].astype(np.intp)
-            weight = self.post_weight[lo:hi]
+            weight = self._weigh(t, t + 1) if self._weigh_when_asked else self.post_weight[lo:hi]
             # add.at is numpy's fast scatter-add (a fancy-indexed += measured 1.5x slower
             # at p95, 100k passages); docs are distinct within a term, so adding a bit is
             # the same as or-ing it in. Given int32 positions it converts them on each

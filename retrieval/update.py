@@ -49,6 +49,7 @@ def update(
         tf,
         np.concatenate(walk.lengths) if walk.lengths else np.empty(0),
         params,
+        weigh_when_asked=True,  # saved next, a chunk at a time: 739 MB never held at 1M
     )
     new_bm25.prepare()  # now, not in the first question after the swap
     table_of_reports = ReportTable.picked(old.corpus.reports, walk.reports)
