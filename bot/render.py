@@ -25,7 +25,7 @@ from retrieval import (
     to_traditional,
 )
 from retrieval.sentences import SENTENCE_END
-from retrieval.text import HAN_CHARACTER, normalize
+from retrieval.text import HAN_CHARACTER, LATIN_WORD, normalize
 
 from .callbacks import ButtonSigner
 from .querylog import Stats
@@ -260,12 +260,9 @@ def _what_to_try(query: Query, shorter: Sequence[tuple[str, int]], elsewhere: El
         return _found_without(elsewhere)
     if query.names_place or query.years:
         return "可以去掉镇名或年份再问一次，看看其他乡镇的做法。"
-    if _LATIN.search(query.text) and not HAN_CHARACTER.search(query.text):  # how do towns do …
+    if LATIN_WORD.search(query.text) and not HAN_CHARACTER.search(query.text):  # how do towns do …
         return "报告都是中文的，请用中文提问，例如“法律顾问”“行政处罚”“人民调解”。"
     return "可以换个说法，或用更短的关键词，例如“法律顾问”“行政处罚”“人民调解”。"
-
-
-_LATIN = re.compile("[A-Za-z]{2,}")
 
 
 # what a "not found" reply says was dropped to find passages, and what to drop

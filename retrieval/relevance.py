@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,10 +38,7 @@ import numpy as np
 from .bm25 import SparseBM25
 from .gazetteer import TOWN_KINDS
 from .models import Query
-from .text import TextPipeline
-
-# Latin letters as a question's words come out of the pipeline (lower case, half width)
-_LATIN_WORD = re.compile("[a-z]{2,}")
+from .text import LATIN_WORD, TextPipeline
 
 STRONG_COVERAGE = 0.3
 WEAK_COVERAGE = 0.15
@@ -74,7 +70,7 @@ def content_words(query: Query, bm25: SparseBM25, pipeline: TextPipeline) -> lis
         # weighs though no passage holds it whole, as does a word in Latin letters (AI,
         # APP: typed as a word, never a fragment of a cut); a fragment no dictionary has
         # does not
-        known = df > 0 or pipeline.in_dictionary(token) or _LATIN_WORD.fullmatch(token)
+        known = df > 0 or pipeline.in_dictionary(token) or LATIN_WORD.fullmatch(token)
         weight = bm25.term_weight(token) if known else 0.0
         specificity = math.log((df + 0.5) / corpus_tokens / pipeline.general_share(token))
         strict = tuple(

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 HAN_CHARACTER = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = re.compile("[A-Za-z]{2,}")  # a word in Latin letters (AI, APP), any case
 
 
 class _Word(NamedTuple):
