@@ -150,6 +150,12 @@ def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContext
             index_module, "NEAR_PLACES", tuple((place, 0.0) for place, _ in NEAR_PLACES)
         ),
         "no best-sentence order": lambda: _patched(index_module, "SENTENCE_POOL", 0),
+        "明年 a word like any other (not the plans)": lambda: _patched(
+            query_module, "_next_year_in", lambda text, pipeline: (False, text)
+        ),
+        "words in Latin letters weigh nothing (AI)": lambda: _patched(
+            relevance, "LATIN_WORD", re.compile("(?!)")
+        ),
         "no relevance threshold": lambda: _stacked(
             _patched(relevance, "STRONG_COVERAGE", 0.0),
             _patched(relevance, "WEAK_COVERAGE", 2.0),

@@ -937,6 +937,21 @@ def test_ablate_command_scores_each_variant(capsys):
     assert no_threshold["cal"]["off_topic"] != "30/30"  # the threshold is what refuses them
 
 
+def test_ablation_variants_switch_their_idea_off(seed_index):
+    """The two rows added in stop 42 change what they name: without the Latin-letters
+    rule AI weighs nothing and every 普法 passage counts as found; without 明年 read as
+    the plans, the question ranks other passages first."""
+    from retrieval.ablation import _variants
+
+    variants = _variants(seed_index)
+    assert seed_index.search("有没有镇用AI搞普法").total == 0
+    with variants["words in Latin letters weigh nothing (AI)"]():
+        assert seed_index.search("有没有镇用AI搞普法").total == seed_index.search("普法").total
+    plans = [h.passage.text for h in seed_index.search("各镇明年普法怎么安排").hits]
+    with variants["明年 a word like any other (not the plans)"]():
+        assert [h.passage.text for h in seed_index.search("各镇明年普法怎么安排").hits] != plans
+
+
 @pytest.mark.parametrize("question", ["八五普法", "七五普法"])
 def test_a_dictionary_word_no_passage_holds_whole_is_answered_by_its_parts(seed_index, question):
     """八五普法 is one word of our dictionary; reports write “八五”普法. No passage and no
