@@ -34,7 +34,7 @@ from .corpus import CATALOG, Corpus, Origin, Repeats, parse_report, read_catalog
 from .index import Index
 from .meaning import Placer
 from .models import Report, SkippedFile
-from .paths import CACHE_ROOT, DATA_DIR
+from .paths import CACHE_ROOT, DATA_DIR, PACKAGE_DIR
 from .postings import PostingsBuilder
 from .reading import UnreadableReport, corpus_names, decode_report, read_report_bytes
 from .reports import ReportTable
@@ -146,7 +146,7 @@ def analyze(file: CorpusFile, pipeline: TextPipeline) -> FileEntry:
 def code_fingerprint() -> str:
     """Changes whenever this package's code changes."""
     digest = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(PACKAGE_DIR.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent  # its code keys the index cache (build.py)
+ROOT = PACKAGE_DIR.parent
 DATA_DIR = ROOT / "data"
 SEEDS_DIR = ROOT / "seeds"
 CACHE_ROOT = DATA_DIR / "cache"  # one index cache per corpus folder below it
