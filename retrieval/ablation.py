@@ -98,7 +98,7 @@ def _patched(obj: object, name: str, value: object) -> Iterator[None]:
         setattr(obj, name, old)
 
 
-def _variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
+def variants(index: Index) -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
     """Each idea off, one at a time (and all thresholds off, for the ranking's ceiling)."""
     pipeline = index.pipeline
 
@@ -174,10 +174,10 @@ def _stacked(*managers: contextlib.AbstractContextManager) -> Iterator[None]:
 def ablate(sets: list[tuple[str, Index, list[dict]]]) -> list[dict]:
     """One row per variant: the score on each question set."""
     rows = []
-    for name in _variants(sets[0][1]):
+    for name in variants(sets[0][1]):
         row: dict = {"variant": name}
         for label, index, questions in sets:
-            with _variants(index)[name]():
+            with variants(index)[name]():
                 row[label] = score(index, questions)
         rows.append(row)
     return rows

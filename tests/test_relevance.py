@@ -941,14 +941,14 @@ def test_ablation_variants_switch_their_idea_off(seed_index):
     """The two rows added in stop 42 change what they name: without the Latin-letters
     rule AI weighs nothing and every 普法 passage counts as found; without 明年 read as
     the plans, the question ranks other passages first."""
-    from retrieval.ablation import _variants
+    from retrieval.ablation import variants
 
-    variants = _variants(seed_index)
+    switch = variants(seed_index)
     assert seed_index.search("有没有镇用AI搞普法").total == 0
-    with variants["words in Latin letters weigh nothing (AI)"]():
+    with switch["words in Latin letters weigh nothing (AI)"]():
         assert seed_index.search("有没有镇用AI搞普法").total == seed_index.search("普法").total
     plans = [h.passage.text for h in seed_index.search("各镇明年普法怎么安排").hits]
-    with variants["明年 a word like any other (not the plans)"]():
+    with switch["明年 a word like any other (not the plans)"]():
         assert [h.passage.text for h in seed_index.search("各镇明年普法怎么安排").hits] != plans
 
 
