@@ -10,7 +10,7 @@ import pytest
 
 from bot.render import SIMPLIFIED, TRADITIONAL, answer_html, help_html
 from retrieval import follow_up, to_simplified
-from retrieval.ablation import counted, load_questions
+from retrieval.ablation import counted, load_questions, variants
 from retrieval.gazetteer import town_spellings
 from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, DEV_QUESTIONS, REAL_QUESTIONS
 from retrieval.places import Places
@@ -941,8 +941,6 @@ def test_ablation_variants_switch_their_idea_off(seed_index):
     """The two rows added in stop 42 change what they name: without the Latin-letters
     rule AI weighs nothing and every 普法 passage counts as found; without 明年 read as
     the plans, the question ranks other passages first."""
-    from retrieval.ablation import variants
-
     switch = variants(seed_index)
     assert seed_index.search("有没有镇用AI搞普法").total == 0
     with switch["words in Latin letters weigh nothing (AI)"]():
