@@ -20,6 +20,7 @@ from retrieval import (
 
 from .querylog import LoggedQuestion, QueryLog
 from .render import (
+    EXAMPLE_TOPICS,
     PAGE_SIZE,
     SIMPLIFIED,
     TRADITIONAL,
@@ -70,11 +71,14 @@ def _render(service: SearchService, result: SearchResult, script: str, page: int
     """The answer's HTML; with no hits it searches again (`words_that_find`,
     `found_elsewhere`), so callers run it off the event loop."""
     if not result.hits:
-        index = service.index
-        shorter = index.words_that_find(result.query)
-        elsewhere = index.found_elsewhere(result.query)
-        near = [town for p in result.query.unknown_places for town in index.places.spelt_like(p)]
-        return no_hits_html(result.query, index.corpus.reports, script, shorter, elsewhere, near)
+        index, query = service.index, result.query
+        shorter = index.words_that_find(query)
+        elsewhere = index.found_elsewhere(query)
+        near = [town for p in query.unknown_places for town in index.places.spelt_like(p)]
+        # a place or year alone (王团镇): what there is to ask about there
+        examples = () if query.terms else index.topics_held(query, EXAMPLE_TOPICS)
+        reports = index.corpus.reports
+        return no_hits_html(query, reports, script, shorter, elsewhere, near, examples)
     return answer_html(
         result, [_highlights(service, result, hit) for hit in result.hits], script, page
     )
