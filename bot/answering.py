@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retrieval import (
     Hit,
+    Index,
     Query,
     SearchResult,
     asks_for_reports,
@@ -16,6 +17,7 @@ from retrieval import (
     is_traditional,
     kinds_listed,
     to_simplified,
+    topic_there,
 )
 
 from .querylog import LoggedQuestion, QueryLog
@@ -116,7 +118,19 @@ def resolve(service: SearchService, question: str, previous: LoggedQuestion | No
     before = index.parse(previous.effective)
     if not previous.hit_count and not (before.places or before.years or before.excluded):
         return question
-    return follow_up(before, index.parse(question)) or question
+    reply = index.parse(question)
+    return follow_up(before, reply) or _topic_there(index, before, reply) or question
+
+
+def _topic_there(index: Index, before: Query, reply: Query) -> str | None:
+    """普法 in reply to 王团镇 alone, which the bot asked what about: 王团镇's 普法
+    (`topic_there`); in reply to 2021年峰灵镇, 峰灵镇's, as the examples offered there
+    (the town has no 2021 report)."""
+    if before.years and not index.reports_named(before):
+        before = replace(before, years=())
+    if not index.reports_named(before):
+        return None
+    return topic_there(before, reply)
 
 
 async def answer_question(

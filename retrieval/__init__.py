@@ -5,7 +5,7 @@ from .build import build_index
 from .corpus import Corpus, load_corpus, parse_report
 from .index import Index, SearchResult
 from .models import Elsewhere, Hit, Passage, Query, Report, SkippedFile
-from .query import asks_for_reports, follow_up, kinds_listed
+from .query import asks_for_reports, follow_up, kinds_listed, topic_there
 from .reports import ReportTable
 from .text import TextPipeline, default_pipeline, is_traditional, to_simplified, to_traditional
 
@@ -33,4 +33,5 @@ __all__ = [
     "parse_report",
     "to_simplified",
     "to_traditional",
+    "topic_there",
 ]

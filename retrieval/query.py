@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from . import related
 from .gazetteer import (
@@ -459,6 +459,36 @@ def follow_up(previous: Query, reply: Query) -> str | None:
         return None
     places = reply.places or previous.places
     years = reply.years or (() if reply.places or reply.ahead else previous.years)
-    left_out = [f"除了{name}" for name in previous.excluded if name not in places]
+    excluded = [name for name in previous.excluded if name not in places]
     ahead = ["明年"] if reply.ahead and not previous.ahead else []
-    return " ".join([*places, *(f"{y}年" for y in years), *left_out, *ahead, previous.topic])
+    return _asked(places, years, excluded, " ".join([*ahead, previous.topic]))
+
+
+def topic_there(previous: Query, reply: Query) -> str | None:
+    """The question a topic alone (普法) stands for in reply to a message that named only
+    places or years (王团镇, which the bot asked what about): the topic there. None when
+    the reply names a place, a year or a kind of township (别的镇怎么搞普法 asks of every
+    town), or the earlier message had a topic of its own or named a place no report has.
+    Whether its places have reports is the caller's to check."""
+    if previous.terms or previous.unknown_places or not (previous.places or previous.years):
+        return None
+    if not reply.terms or reply.places or reply.years or reply.excluded or _names_towns(reply):
+        return None
+    return _asked(previous.places, previous.years, previous.excluded, reply.topic)
+
+
+def _asked(places: Sequence[str], years: Sequence[int], excluded: Sequence[str], topic: str) -> str:
+    """A question that names its places, years and places left out, then its topic."""
+    left_out = [f"除了{name}" for name in excluded]
+    return " ".join([*places, *(f"{y}年" for y in years), *left_out, topic])
+
+
+def _names_towns(query: Query) -> bool:
+    """Whether a question speaks of townships in general (别的镇, 各街道, 哪个乡): a kind
+    of township among its words, or in its text outside its content words (乡 of 乡村治理
+    is not)."""
+    heads = _heads(query)
+    if heads & TOWN_KINDS:
+        return True
+    text = normalize(query.text)
+    return any(kind in text and not any(kind in h for h in heads) for kind in TOWN_SUFFIXES)

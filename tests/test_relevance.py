@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bot.render import SIMPLIFIED, TRADITIONAL, answer_html, help_html
-from retrieval import follow_up, to_simplified
+from retrieval import follow_up, to_simplified, topic_there
 from retrieval.ablation import counted, load_questions, variants
 from retrieval.gazetteer import town_spellings
 from retrieval.paths import CALIBRATION_DIR, CORPUS_REAL, DEV_QUESTIONS, REAL_QUESTIONS
@@ -290,6 +290,22 @@ def test_a_follow_up_reads_as_a_question(seed_index):
     )
     assert after_left_out == "2024年 除了峰灵镇 怎么搞普法"
     assert seed_index.parse("的确有镇搞普法吗").topic == "的确有镇搞普法吗"  # no place: kept
+
+
+def test_a_topic_alone_in_reply_to_a_town_alone_is_asked_there(seed_index):
+    """The bot asks what about 王团镇 when it is named alone; the reply 普法 was searched
+    in every report (峰灵镇's passage came first). A reply that speaks of towns in general
+    asks them all; a message with a topic of its own is no town alone."""
+    town = seed_index.parse("王团镇")
+    question = topic_there(town, seed_index.parse("普法"))
+    assert question == "王团镇 普法"
+    result = seed_index.search(question)
+    assert result.hits and {h.report.name for h in result.hits} == {"王团镇"}
+    for reply in ("别的镇怎么搞普法", "各街道的普法", "哪个乡普法搞得好", "峰灵镇的普法", "2024年"):
+        assert topic_there(town, seed_index.parse(reply)) is None, reply
+    assert topic_there(town, seed_index.parse("乡村治理")) == "王团镇 乡村治理"  # no town: 乡村
+    assert topic_there(seed_index.parse("王团镇的普法"), seed_index.parse("法律顾问")) is None
+    assert topic_there(seed_index.parse("城关镇"), seed_index.parse("普法")) is None  # no report
 
 
 def test_a_province_after_a_question_keeps_its_topic(seed_index):
