@@ -61,6 +61,23 @@ _HELP = re.compile(
 )
 
 
+# A message that only asks for another page of the answer before (下一页, 更多, 还有吗;
+# 上一页): the console turns the page; in Telegram the answer's buttons do, and it says so.
+# As questions they found nothing (没有找到与“下一页”相关的内容).
+_NEXT_PAGE = re.compile(
+    "(?:下一?页|后一页|翻页|更多|还有吗|还有呢|还有没有|继续)[?？!！。.~～\\s]*"
+)
+_PREVIOUS_PAGE = re.compile("(?:上一?页|前一页)[?？!！。.~～\\s]*")
+
+
+def page_asked(text: str) -> int | None:
+    """1 when a message only asks for the next page, -1 for the page before, else None."""
+    plain = to_simplified(text).strip()
+    if _NEXT_PAGE.fullmatch(plain):
+        return 1
+    return -1 if _PREVIOUS_PAGE.fullmatch(plain) else None
+
+
 def help_asked(text: str, username: str | None) -> str | None:
     """/help's text in the message's script when a message (its mention taken out) only
     asks how to use the bot; else None."""

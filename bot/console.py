@@ -8,14 +8,69 @@ import sys
 import threading
 from typing import TextIO
 
-from .answering import answer_question, help_asked
+from .answering import answer_page, answer_question, help_asked, page_asked, script_of
 from .querylog import LoggedQuestion, QueryLog
-from .render import help_html, html_to_text, reload_html, stats_html, towns_messages
+from .render import (
+    PAGE_SIZE,
+    help_html,
+    html_to_text,
+    in_script,
+    reload_html,
+    stats_html,
+    towns_messages,
+)
 from .service import ReloadFailed, SearchService
 from .settings import Settings
 
 CONSOLE_CHAT_ID = 0
 PROMPT = "问> "
+# Paging, which Telegram does with the answer's buttons
+MORE_PAGES = "（输入“下一页”看后面的内容）"
+NOTHING_TO_PAGE = "没有可以翻页的回答，请先提问。"
+FIRST_PAGE = "已经是第一页了。"
+LAST_PAGE = "已经是最后一页了。"
+
+
+class _Conversation:
+    """The console's one chat: the last question answered, which the next line may follow
+    up (那峰灵镇呢) or page through (下一页), and the page of it shown."""
+
+    def __init__(self, service: SearchService, qlog: QueryLog) -> None:
+        self.service, self.qlog = service, qlog
+        self.previous: LoggedQuestion | None = None
+        self.page = self.pages = 0
+
+    async def ask(self, line: str) -> str:
+        answer = await answer_question(
+            self.service,
+            self.qlog,
+            line,
+            chat_id=CONSOLE_CHAT_ID,
+            chat_type="console",
+            user_id=None,
+            previous=self.previous,
+            source="console",
+        )
+        self.page = self.pages = 0
+        if answer.question_id is not None:  # else it cannot be paged: no row to page
+            self.previous = await self.qlog.question(answer.question_id)
+            self.pages = -(-answer.result.total // PAGE_SIZE) if answer.has_hits else 0
+        more = in_script(MORE_PAGES, script_of(line)) if self.pages > 1 else ""
+        return "\n".join(filter(None, [html_to_text(answer.html), more]))
+
+    async def turn(self, step: int, script: str) -> str:
+        """The page `step` pages on from the one shown, or why there is none; in the
+        script of the question answered (as its pages are), else of the message."""
+        page = self.page + step
+        if self.previous is None or not self.pages:
+            return in_script(NOTHING_TO_PAGE, script)
+        script = self.previous.script
+        if not 0 <= page < self.pages:
+            return in_script(FIRST_PAGE if page < 0 else LAST_PAGE, script)
+        self.page = page
+        answer = await answer_page(self.service, self.previous, page)
+        more = in_script(MORE_PAGES, script) if page + 1 < self.pages else ""
+        return "\n".join(filter(None, [html_to_text(answer.html), more]))
 
 
 async def _command(line: str, service: SearchService, qlog: QueryLog) -> str:
@@ -74,7 +129,7 @@ async def run_console(
     index = service.index
     print(f"已加载 {len(index.corpus.reports)} 份报告、{len(index)} 个段落。", file=stdout)
     print("输入问题后回车；/help 查看说明，/quit 退出。", file=stdout)
-    previous: LoggedQuestion | None = None
+    chat = _Conversation(service, qlog)
     try:
         while True:
             print(PROMPT, end="", file=stdout, flush=True)
@@ -92,18 +147,9 @@ async def run_console(
             if (help_text := help_asked(line, None)) is not None:
                 print(html_to_text(help_text), file=stdout)
                 continue
-            answer = await answer_question(
-                service,
-                qlog,
-                line,
-                chat_id=CONSOLE_CHAT_ID,
-                chat_type="console",
-                user_id=None,
-                previous=previous,
-                source="console",
-            )
-            print(html_to_text(answer.html), file=stdout, flush=True)
-            if answer.question_id is not None:
-                previous = await qlog.question(answer.question_id)
+            if (step := page_asked(line)) is not None:
+                print(await chat.turn(step, script_of(line)), file=stdout, flush=True)
+                continue
+            print(await chat.ask(line), file=stdout, flush=True)
     finally:
         await qlog.close()

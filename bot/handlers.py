@@ -12,9 +12,17 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from . import uploads
-from .answering import Answer, answer_page, answer_question, help_asked
+from .answering import Answer, answer_page, answer_question, help_asked, page_asked, script_of
 from .delivery import deliver
-from .render import answer_keyboard, help_html, reload_html, stats_html, towns_messages
+from .render import (
+    PAGE_BY_BUTTONS,
+    answer_keyboard,
+    help_html,
+    in_script,
+    reload_html,
+    stats_html,
+    towns_messages,
+)
 from .service import ReloadBusy, ReloadFailed
 from .shared_state import (
     is_admin,
@@ -147,6 +155,9 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if (help_text := help_asked(question, context.bot.username)) is not None:
         await message.reply_html(help_text)
+        return
+    if page_asked(question) is not None:  # 下一页, 更多: typed, not a question
+        await message.reply_text(in_script(PAGE_BY_BUTTONS, script_of(question)), do_quote=True)
         return
     await _ask(update, context, question)
 

@@ -323,6 +323,11 @@ def _found_without(elsewhere: Elsewhere) -> str:
     return f"{unlimited}能找到 {elsewhere.total} 段（{towns}），{drop}再问一次即可。"
 
 
+PREVIOUS_PAGE, NEXT_PAGE = "◀ 上一页", "下一页 ▶"
+# the reply to 下一页 or 更多 typed in Telegram, where the answer's buttons turn its pages
+PAGE_BY_BUTTONS = f"请点回答下面的“{NEXT_PAGE}”“{PREVIOUS_PAGE}”按钮翻页。"
+
+
 def answer_keyboard(
     signer: ButtonSigner, question_id: int, chat_id: int, page: int, total: int
 ) -> InlineKeyboardMarkup:
@@ -334,10 +339,10 @@ def answer_keyboard(
     nav = []
     if page > 0:
         data = signer.page(question_id, page - 1, chat_id)
-        nav.append(InlineKeyboardButton("◀ 上一页", callback_data=data))
+        nav.append(InlineKeyboardButton(PREVIOUS_PAGE, callback_data=data))
     if (page + 1) * PAGE_SIZE < total:
         data = signer.page(question_id, page + 1, chat_id)
-        nav.append(InlineKeyboardButton("下一页 ▶", callback_data=data))
+        nav.append(InlineKeyboardButton(NEXT_PAGE, callback_data=data))
     votes = [
         InlineKeyboardButton("👍 有用", callback_data=signer.vote(question_id, 1, chat_id)),
         InlineKeyboardButton("👎 没用", callback_data=signer.vote(question_id, -1, chat_id)),

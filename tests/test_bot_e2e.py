@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application, running
+from bot.render import PAGE_BY_BUTTONS
 from bot.settings import Settings
 from retrieval.refresh import REFRESH_BYTES
 
@@ -159,6 +160,26 @@ async def test_next_page_and_feedback_buttons(bot, fake, settings):
     assert [tuple(v) for v in votes] == [(ADMIN, 1), (STAFF, -1)]
     events = rows(settings, "SELECT kind, value FROM events ORDER BY id")
     assert [tuple(e) for e in events] == [("page", 1), ("vote", 1), ("vote", -1)]
+
+
+async def test_typing_next_page_points_to_the_buttons(bot, fake, settings):
+    """下一页 typed in reply to an answer was searched as a question (没有找到与“下一页”相关
+    的内容); it is told how pages turn, in the script it was typed in, and logs nothing."""
+    fake.send_text("法治宣传", chat_id=GROUP, user_id=STAFF)  # group chatter: quiet
+    fake.send_text("/ask 法治宣传", chat_id=GROUP, user_id=STAFF)
+    (answer,) = await fake.wait_for()
+    fake.send_text("下一页", chat_id=GROUP, user_id=STAFF, reply_to=fake.reply_target(answer))
+    fake.send_text("更多？", chat_id=STAFF, user_id=STAFF)
+    fake.send_text("下一頁", chat_id=STAFF, user_id=STAFF)
+    replies = sorted(r["text"] for r in (await fake.wait_for(count=4))[1:])
+    traditional = "請點回答下面的“下一頁 ▶”“◀ 上一頁”按鈕翻頁。"
+    assert replies == sorted([PAGE_BY_BUTTONS, PAGE_BY_BUTTONS, traditional])
+    for _ in range(200):  # rows are written after the replies are sent
+        logged = rows(settings, "SELECT question, answer_message_id FROM questions")
+        if logged and all(r["answer_message_id"] for r in logged):
+            break
+        await asyncio.sleep(0.02)
+    assert [r["question"] for r in logged] == ["法治宣传"]
 
 
 async def test_admin_reload_adds_a_report(bot, fake, settings):

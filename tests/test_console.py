@@ -6,7 +6,7 @@ import io
 import sqlite3
 from pathlib import Path
 
-from bot.console import run_console
+from bot.console import FIRST_PAGE, LAST_PAGE, MORE_PAGES, NOTHING_TO_PAGE, PROMPT, run_console
 from bot.settings import Settings
 
 from .conftest import SEEDS
@@ -65,6 +65,24 @@ async def test_a_topic_in_reply_to_a_town_alone_is_asked_there(tmp_path):
     db = sqlite3.connect(tmp_path / "q.sqlite3")
     logged = db.execute("SELECT question, effective FROM questions").fetchall()
     assert logged == [("2021年峰灵镇", "2021年峰灵镇"), ("普法", "峰灵镇 普法")]
+
+
+async def test_the_console_turns_pages_when_asked(tmp_path):
+    """The console showed 第 1/14 页 with no way to see the second page (Telegram has
+    buttons): 下一页 was searched as a question. It turns the last answer's pages."""
+    asked = ["普法", "下一页", "上一頁", "上一页", "首违不罚", "更多", "谢谢", "还有吗"]
+    out = await _console(tmp_path, asked)
+    replies = out.split(PROMPT)[1:-1]
+    assert "（第 1/14 页）" in replies[0] and replies[0].rstrip().endswith(MORE_PAGES)
+    assert "（第 2/14 页）" in replies[1] and "4. " in replies[1]
+    assert "（第 1/14 页）" in replies[2]  # in the answer's script, as its buttons turn it
+    assert replies[3].strip() == FIRST_PAGE
+    assert "首违不罚" in replies[4] and MORE_PAGES not in replies[4]  # one page
+    assert replies[5].strip() == LAST_PAGE
+    assert replies[7].strip() == NOTHING_TO_PAGE  # 谢谢 has no pages
+    db = sqlite3.connect(tmp_path / "q.sqlite3")
+    logged = [q for (q,) in db.execute("SELECT question FROM questions")]
+    assert logged == ["普法", "首违不罚", "谢谢"]  # turning a page asks nothing new
 
 
 async def test_places_left_out_in_a_listing_and_in_a_follow_up(tmp_path):
