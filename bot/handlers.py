@@ -76,6 +76,9 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
         previous = await query_log_of(context).question_answered_by(
             message.chat_id, replied.message_id
         )
+    elif replied is None and message.chat.type == ChatType.PRIVATE:
+        # a private chat is one conversation, as the console is: 那峰灵镇呢 needs no reply
+        previous = await query_log_of(context).last_question(message.chat_id)
     answer = await answer_question(
         service_of(context),
         query_log_of(context),

@@ -398,6 +398,18 @@ class QueryLog:
         )
         return LoggedQuestion(*rows[0]) if rows else None
 
+    async def last_question(self, chat_id: int) -> LoggedQuestion | None:
+        """The chat's latest question, written or still waiting to be."""
+        waiting = [q for q in self._unwritten.values() if q.chat_id == chat_id]
+        if waiting:
+            return max(waiting, key=lambda q: q.id)
+        rows = await self._read(
+            "SELECT id, chat_id, question, effective, script, hit_count FROM questions"
+            " WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
+            (chat_id,),
+        )
+        return LoggedQuestion(*rows[0]) if rows else None
+
     async def question_answered_by(self, chat_id: int, message_id: int) -> LoggedQuestion | None:
         if (chat_id, message_id) in self._unwritten_answers:
             return await self.question(self._unwritten_answers[(chat_id, message_id)])

@@ -135,6 +135,22 @@ async def test_reply_to_bot_keeps_topic_with_new_town(bot, fake):
     assert "<b>案件</b>" in follow["text"] and "处罚" in follow["text"]  # the earlier topic
 
 
+async def test_in_private_the_next_message_follows_up_without_a_reply(bot, fake):
+    """A private chat is one conversation, as the console is: 那峰灵镇呢 typed after an
+    answer, not as a reply to it, was asked what about 峰灵镇. In a group it still takes a
+    reply: the bot cannot tell whose question a message follows."""
+    fake.send_text("王团镇2024年行政处罚案件数量", chat_id=STAFF, user_id=STAFF)
+    await fake.wait_for()
+    fake.send_text("那峰灵镇呢？", chat_id=STAFF, user_id=STAFF)
+    follow = (await fake.wait_for(count=2))[1]
+    assert "峰灵镇" in follow["text"] and "<b>案件</b>" in follow["text"]
+    fake.send_text("/ask 王团镇2024年行政处罚案件数量", chat_id=GROUP, user_id=STAFF)
+    await fake.wait_for(count=3)
+    fake.send_text(f"@{BOT_USERNAME} 那峰灵镇呢？", chat_id=GROUP, user_id=STAFF)
+    in_group = (await fake.wait_for(count=4))[3]
+    assert in_group["text"].startswith("请说说想了解峰灵镇哪方面的做法")
+
+
 async def test_traditional_question_gets_traditional_answer(bot, fake):
     fake.send_text("/ask 驻村律師是怎麼選派的", chat_id=GROUP, user_id=STAFF)
     (answer,) = await fake.wait_for()

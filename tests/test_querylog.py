@@ -58,6 +58,26 @@ async def test_question_round_trip_and_stats(tmp_path: Path):
     await qlog.close()
 
 
+async def test_a_chats_last_question_is_its_latest_written_or_waiting(tmp_path: Path):
+    """What a private message follows up: the chat's latest question, after a restart
+    too, and while the log cannot be written."""
+    path = tmp_path / "q.sqlite3"
+    qlog = await QueryLog(path).open()
+    assert await qlog.last_question(-5) is None
+    await _record(qlog, "法律顾问")
+    await _record(qlog, "那峰灵镇呢")
+    await qlog.close()
+    qlog = await QueryLog(path).open()
+    assert (await qlog.last_question(-5)).question == "那峰灵镇呢"
+    assert await qlog.last_question(-6) is None  # another chat's are not its own
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # rows wait in memory
+    await _record(qlog, "2023年的呢")
+    assert (await qlog.last_question(-5)).question == "2023年的呢"
+    holder.execute("ROLLBACK")
+    await qlog.close()
+
+
 async def test_unopenable_log_degrades_quietly(tmp_path: Path, caplog):
     """The folder cannot be created: answering goes on (ids are still handed out, so
     buttons work in this process), the rows wait in memory, and the log says so once."""
