@@ -53,10 +53,12 @@ def script_of(text: str) -> str:
 
 
 # A message that asks how to use the bot, not about reports: 帮助 searched the reports for
-# 帮助, 有什么功能 answered with a passage on 政务服务功能
+# 帮助, 有什么功能 answered with a passage on 政务服务功能, and 怎么上传报告 found nothing
+# (the help says how admins add reports)
 _HELP = re.compile(
     "(?:帮助|使用说明|说明书?|怎么用|如何使用|怎么使用|怎么问|怎么提问|你能做什么|你会什么|"
-    "有什么功能|有哪些功能|功能|菜单|help)[?？!！。.~～\\s]*",
+    "有什么功能|有哪些功能|功能|菜单|help|"
+    "(?:怎么|如何|怎样)?(?:上传|添加|导入|发送?)(?:新的?)?(?:报告|文件))[?？!！。.~～\\s]*",
     re.IGNORECASE,
 )
 
