@@ -680,6 +680,19 @@ def test_two_towns_named_both_answer_on_the_first_page(seed_index):
 
 @pytest.mark.parametrize(
     "question",
+    ["峰灵镇和王团镇的普法对比", "峰灵镇和王团镇普法有什么区别", "峰灵镇、王团镇普法有啥不同"],
+)
+def test_asking_to_compare_towns_is_asking_about_both(seed_index, question):
+    """Comparing is how a question is framed, not what it is about: 对比 and its related
+    words (差距, 明显), in few passages, made every 普法 passage 可能相关."""
+    result = seed_index.search(question)
+    plain = seed_index.search("峰灵镇和王团镇的普法")
+    assert result.query.terms == plain.query.terms and not result.tentative
+    assert [h.passage.id for h in result.hits] == [h.passage.id for h in plain.hits]
+
+
+@pytest.mark.parametrize(
+    "question",
     ["除了峰灵镇，别的镇怎么搞普法", "不要峰灵镇的，其他镇的普法", "峰灵镇以外的镇怎么做普法"],
 )
 def test_a_town_left_out_is_not_the_town_asked_about(seed_index, question):
