@@ -41,6 +41,8 @@ class _Conversation:
         self.page = self.pages = 0
 
     async def ask(self, line: str) -> str:
+        """The answer to a line, as the bot gives it (a follow-up where it reads as one),
+        with how to see its next page."""
         answer = await answer_question(
             self.service,
             self.qlog,
