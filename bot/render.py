@@ -202,10 +202,7 @@ EXAMPLE_TOPICS = (
     "法治建设",
 )
 
-NOTHING_TO_LOOK_UP = (
-    "这句话里没有要查的内容。请直接说想了解哪方面的做法，"
-    "例如“别的镇怎么落实一村一法律顾问”“王团镇的普法”；发送 /help 查看用法。"
-)
+NOTHING_TO_LOOK_UP = "这句话里没有要查的内容。请直接说想了解哪方面的做法{}；发送 /help 查看用法。"
 
 
 def years_named(years: Sequence[int]) -> str:
@@ -245,10 +242,10 @@ def no_hits_html(
     suggested before anything else; `elsewhere`: what the question finds without the years
     or places it names, and in which towns (`Index.found_elsewhere`); `spelt_like`: the
     corpus's towns or counties a place it lacks may be a misspelling of (`Places.spelt_like`);
-    `examples`: for a place or year named alone, topics that find passages there
-    (`Index.topics_held` of EXAMPLE_TOPICS)."""
+    `examples`: for a place or year named alone, topics that find passages there; for a
+    message with nothing to look up, anywhere (`Index.topics_held` of EXAMPLE_TOPICS)."""
     if not (query.terms or query.names_place or query.years):
-        return in_script(NOTHING_TO_LOOK_UP, script)
+        return in_script(_how_to_ask(examples), script)
     elsewhere = elsewhere or Elsewhere()
     known_towns = set(reports.column("township_simplified"))  # one column, not every report
     missing = [p for p in query.unknown_places if p not in known_towns]
@@ -268,6 +265,14 @@ def no_hits_html(
     lines.append(f"现有：{html.escape(corpus_summary(reports))}。")
     lines.append(_what_to_try(query, shorter, elsewhere))
     return in_script("\n".join(lines), script)
+
+
+def _how_to_ask(examples: Sequence[str]) -> str:
+    """谢谢, 你好: how to ask, with topics the reports hold as examples (it offered
+    王团镇的普法 whatever the corpus held)."""
+    asks = [f"别的镇怎么做{examples[0]}", *examples[1:]] if examples else []
+    shown = "".join(f"“{html.escape(a)}”" for a in asks)
+    return NOTHING_TO_LOOK_UP.format(f"，例如{shown}" if shown else "")
 
 
 def _years_there(query: Query, elsewhere: Elsewhere) -> str:

@@ -373,8 +373,8 @@ def test_a_place_or_year_alone_is_asked_what_about(seed_index):
 
 
 def _asked_what_about(index, text: str) -> tuple[str, list[str]]:
-    """The reply to a place or year named alone, as the bot composes it, and the examples
-    it offers, as a user would copy them."""
+    """The reply to a message with no topic (a place or year alone, or 谢谢), as the bot
+    composes it, and the examples it offers, as a user would copy them."""
     query = index.parse(text)
     examples = index.topics_held(query, EXAMPLE_TOPICS)
     message = no_hits_html(
@@ -410,6 +410,18 @@ def test_every_town_of_the_real_openings_is_offered_examples_that_find(real_inde
     for town in sorted({r.name for r in real_index.corpus.reports}):
         message, offered = _asked_what_about(real_index, town)
         assert offered and all(_finds(real_index, q) for q in offered), message
+
+
+def test_how_to_ask_offers_topics_the_reports_hold(seed_index, tmp_path):
+    """谢谢 offered 王团镇的普法 whatever the corpus held: over reports on 行政执法 and
+    人民调解 alone it now offers those."""
+    bodies = {"东庄镇": "规范行政执法行为。", "仁和镇": "健全人民调解组织。"}
+    report = "{town}2024年法治政府建设情况报告\n一、主要做法\n{body}\n"
+    for index in (seed_index, towns_index(tmp_path / "corpus", bodies, report)):
+        message, offered = _asked_what_about(index, "谢谢")
+        assert message.startswith("这句话里没有要查的内容") and len(offered) == 2, message
+        assert all(_finds(index, q) for q in offered), message
+    assert offered == ["别的镇怎么做行政执法", "人民调解"]
 
 
 def test_years_read_as_a_reply_writes_them():
