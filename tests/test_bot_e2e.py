@@ -135,6 +135,17 @@ async def test_reply_to_bot_keeps_topic_with_new_town(bot, fake):
     assert "<b>案件</b>" in follow["text"] and "处罚" in follow["text"]  # the earlier topic
 
 
+async def test_a_topic_in_reply_to_the_question_about_a_town_is_asked_there(bot, fake):
+    """In a group: /ask 王团镇 is asked what about it, with examples; 普法 in reply to that
+    is 王团镇's (it was every report's, 峰灵镇's first)."""
+    fake.send_text("/ask 王团镇", chat_id=GROUP, user_id=STAFF)
+    (prompt,) = await fake.wait_for()
+    assert prompt["text"].startswith("请说说想了解王团镇哪方面的做法，例如“王团镇普法”")
+    fake.send_text("普法", chat_id=GROUP, user_id=STAFF, reply_to=fake.reply_target(prompt))
+    answer = (await fake.wait_for(count=2))[1]
+    assert answer["text"].startswith("王团镇，找到") and "峰灵镇" not in answer["text"]
+
+
 async def test_in_private_the_next_message_follows_up_without_a_reply(bot, fake):
     """A private chat is one conversation, as the console is: 那峰灵镇呢 typed after an
     answer, not as a reply to it, was asked what about 峰灵镇. In a group it still takes a
