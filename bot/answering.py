@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from retrieval import (
     Hit,
@@ -145,11 +145,8 @@ def _topic_there(index: Index, before: Query, reply: Query) -> str | None:
     """普法 in reply to 王团镇 alone, which the bot asked what about: 王团镇's 普法
     (`topic_there`); in reply to 2021年峰灵镇, 峰灵镇's, as the examples offered there
     (the town has no 2021 report)."""
-    if before.years and not index.reports_named(before):
-        before = replace(before, years=())
-    if not index.reports_named(before):
-        return None
-    return topic_there(before, reply)
+    before = index.in_years_held(before)
+    return topic_there(before, reply) if index.reports_named(before) else None
 
 
 async def answer_question(

@@ -422,8 +422,7 @@ class Index:
         town named alone suggested: 61 of the 102 suggestions over the 55 reports did).
         Places with no report of the years named are looked at in the years they have
         (2021年峰灵镇: 峰灵镇's 2025 report)."""
-        if self._years_there(query):
-            query = replace(query, years=())
+        query = self.in_years_held(query)
         held: list[str] = []
         for topic in topics:
             if len(held) == limit:
@@ -431,6 +430,11 @@ class Index:
             if self._relevant_alone(query, topic):
                 held.append(topic)
         return tuple(held)
+
+    def in_years_held(self, query: Query) -> Query:
+        """`query` without its years when the places it names have reports, but of none
+        of those years (2021年峰灵镇 reads as 峰灵镇, whose one report is of 2025)."""
+        return replace(query, years=()) if self._years_there(query) else query
 
     def _relevant_alone(self, query: Query, words: str) -> int:
         """How many passages `words` asked alone find relevant in the places and years
