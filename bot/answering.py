@@ -52,13 +52,16 @@ def script_of(text: str) -> str:
     return TRADITIONAL if is_traditional(text) else SIMPLIFIED
 
 
+# What may end a message that is not a question: punctuation, spaces, a tilde
+_ENDING = "[?？!！。.~～\\s]*"
+
 # A message that asks how to use the bot, not about reports: 帮助 searched the reports for
 # 帮助, 有什么功能 answered with a passage on 政务服务功能, and 怎么上传报告 found nothing
 # (the help says how admins add reports)
 _HELP = re.compile(
     "(?:帮助|使用说明|说明书?|怎么用|如何使用|怎么使用|怎么问|怎么提问|你能做什么|你会什么|"
     "有什么功能|有哪些功能|功能|菜单|help|"
-    "(?:怎么|如何|怎样)?(?:上传|添加|导入|发送?)(?:新的?)?(?:报告|文件))[?？!！。.~～\\s]*",
+    "(?:怎么|如何|怎样)?(?:上传|添加|导入|发送?)(?:新的?)?(?:报告|文件))" + _ENDING,
     re.IGNORECASE,
 )
 
@@ -66,10 +69,8 @@ _HELP = re.compile(
 # A message that only asks for another page of the answer before (下一页, 更多, 还有吗;
 # 上一页): the console turns the page; in Telegram the answer's buttons do, and it says so.
 # As questions they found nothing (没有找到与“下一页”相关的内容).
-_NEXT_PAGE = re.compile(
-    "(?:下一?页|后一页|翻页|更多|还有吗|还有呢|还有没有|继续)[?？!！。.~～\\s]*"
-)
-_PREVIOUS_PAGE = re.compile("(?:上一?页|前一页)[?？!！。.~～\\s]*")
+_NEXT_PAGE = re.compile("(?:下一?页|后一页|翻页|更多|还有吗|还有呢|还有没有|继续)" + _ENDING)
+_PREVIOUS_PAGE = re.compile("(?:上一?页|前一页)" + _ENDING)
 
 
 def page_asked(text: str) -> int | None:

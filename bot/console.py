@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import TextIO
 
-from .answering import answer_page, answer_question, help_asked, page_asked, script_of
+from .answering import Answer, answer_page, answer_question, help_asked, page_asked, script_of
 from .querylog import LoggedQuestion, QueryLog
 from .render import (
     PAGE_SIZE,
@@ -57,8 +57,7 @@ class _Conversation:
         if answer.question_id is not None:  # else it cannot be paged: no row to page
             self.previous = await self.qlog.question(answer.question_id)
             self.pages = -(-answer.result.total // PAGE_SIZE) if answer.has_hits else 0
-        more = in_script(MORE_PAGES, script_of(line)) if self.pages > 1 else ""
-        return "\n".join(filter(None, [html_to_text(answer.html), more]))
+        return self._shown(answer, script_of(line))
 
     async def turn(self, step: int, script: str) -> str:
         """The page `step` pages on from the one shown, or why there is none; in the
@@ -70,9 +69,12 @@ class _Conversation:
         if not 0 <= page < self.pages:
             return in_script(FIRST_PAGE if page < 0 else LAST_PAGE, script)
         self.page = page
-        answer = await answer_page(self.service, self.previous, page)
-        more = in_script(MORE_PAGES, script) if page + 1 < self.pages else ""
-        return "\n".join(filter(None, [html_to_text(answer.html), more]))
+        return self._shown(await answer_page(self.service, self.previous, page), script)
+
+    def _shown(self, answer: Answer, script: str) -> str:
+        """The page shown as text, and how to see the next one if there is one."""
+        more = [in_script(MORE_PAGES, script)] if self.page + 1 < self.pages else []
+        return "\n".join([html_to_text(answer.html), *more])
 
 
 async def _command(line: str, service: SearchService, qlog: QueryLog) -> str:
